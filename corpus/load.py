@@ -1,0 +1,131 @@
+"""Load a corpus folder: every `.txt` file in it, with an optional `manifest.json`.
+
+In: a folder path. Out: a `Corpus` (documents in file-name order) with a content hash.
+Without a manifest, a document's id is the file stem, its title the first line that is not
+a conversion artifact, and its short names are derived from the title (`derive_short_names`).
+Refuses (CorpusError): a missing or empty folder, a file that is not UTF-8 (names file and
+line), two documents with one title, and anything `parse_text` refuses.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError
+from .parse import parse_text
+from .records import Article, Document
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "texts"
+MANIFEST = "manifest.json"
+NATIONAL_PREFIX = "中华人民共和国"
+PLACE = re.compile(r"^(.{2,8}?)(省|市|自治区|自治州|自治县|特别行政区|县|区)")
+KINDS = ("实施细则", "实施办法", "条例", "办法", "规定", "细则", "决定", "规则", "法")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    documents: tuple[Document, ...]
+    hash: str
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == doc_id), None)
+
+    def by_title(self, title: str) -> Document | None:
+        key = normalise_title(title)
+        return next((d for d in self.documents if normalise_title(d.title) == key), None)
+
+    def articles(self) -> list[Article]:
+        return [a for d in self.documents for a in d.articles]
+
+
+def normalise_title(title: str) -> str:
+    """"《 中华人民共和国反间谍法 》" -> "中华人民共和国反间谍法" (drops 《》 and whitespace)."""
+    return re.sub(r"[《》\s\u3000]", "", title)
+
+
+def derive_short_names(title: str) -> tuple[str, ...]:
+    """Short names people type, derived from a title.
+
+    "中华人民共和国反间谍法" -> ("反间谍法",)
+    "重庆市反间谍工作条例" -> ("重庆市条例", "重庆条例", "重庆市反间谍条例"...)  (place + kind)
+    """
+    names = []
+    base = title[len(NATIONAL_PREFIX):] if title.startswith(NATIONAL_PREFIX) else title
+    if base != title:
+        names.append(base)
+    kind = next((k for k in KINDS if base.endswith(k)), None)
+    place = PLACE.match(base)
+    if place and kind and len(base) > len(place.group(0)) + len(kind):
+        short_place = place.group(1)
+        names += [place.group(0) + kind, short_place + kind]
+        names.append(short_place + base[len(place.group(0)):])
+    return tuple(dict.fromkeys(n for n in names if n != title))
+
+
+def corpus_hash(root: Path) -> str:
+    """sha256 over the names and bytes of the corpus files (txt and manifest), sorted."""
+    digest = hashlib.sha256()
+    for path in sorted(_text_files(root)) + ([root / MANIFEST] if (root / MANIFEST).exists() else []):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_corpus(root: str | Path | None = None) -> Corpus:
+    root = Path(root) if root else DEFAULT_CORPUS
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder not found: {root} (give a folder of .txt regulation files)")
+    manifest = _read_manifest(root)
+    order = {name: i for i, name in enumerate(manifest)}
+    files = sorted(_text_files(root), key=lambda p: (order.get(p.name, len(order)), p.name))
+    if not files:
+        raise CorpusError(f"no .txt regulation files in {root}")
+    documents = [_load_document(path, manifest.get(path.name, {})) for path in files]
+    seen: dict[str, str] = {}
+    for doc in documents:
+        key = normalise_title(doc.title)
+        if key in seen:
+            raise CorpusError(f"{doc.path}: title {doc.title!r} is also the title of {seen[key]}")
+        seen[key] = doc.path
+    return Corpus(root=root.resolve(), documents=tuple(documents), hash=corpus_hash(root))
+
+
+def _text_files(root: Path) -> list[Path]:
+    return [p for p in root.iterdir() if p.suffix.lower() == ".txt" and p.is_file()]
+
+
+def _read_manifest(root: Path) -> dict[str, dict]:
+    path = root / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
+        return {entry["file"]: entry for entry in entries}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorpusError(f"{path}: not a valid manifest ({exc}); expected "
+                          '{"documents": [{"file": ..., "id": ..., "title": ...}]}') from None
+
+
+def read_utf8(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as "
+                          "UTF-8") from None
+
+
+def _load_document(path: Path, meta: dict) -> Document:
+    doc_id = meta.get("id") or path.stem
+    title, preamble, articles, warnings = parse_text(read_utf8(path), str(path), doc_id)
+    title = meta.get("title") or title
+    short = tuple(meta.get("short_names") or ()) or derive_short_names(title)
+    return Document(id=doc_id, title=title, short_names=short, articles=tuple(articles),
+                    path=str(path), preamble=preamble, issuer=meta.get("issuer"),
+                    adopted=meta.get("adopted"), effective=meta.get("effective"),
+                    jurisdiction=meta.get("jurisdiction"), source=meta.get("source"),
+                    warnings=tuple(warnings))
