@@ -1,0 +1,132 @@
+"""Compose an answer made only of verified quotes with citations.
+
+In: ranked article `Hit`s and the corpus. Out: an `Answer` whose `citations` quote the best
+chunk of each chosen article verbatim and cite it to article, paragraph (款) and item (项).
+Every quote is checked to be an exact substring of the canonical text of the provision it
+cites (`verify`); a failed check raises `QuoteError`, it never passes silently. The answer
+text adds only connecting words ("根据《…》的规定：") around the quotes.
+
+    Hit(重庆 13, best chunk = paragraph 2)
+    -> Citation(label="《重庆市反间谍工作条例》第十三条第二款", quote="涉密人员未经审批出境的，…处理。")
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from corpus import Corpus, citation_label
+from corpus.errors import RegQAError
+
+from .retrieve import Hit
+
+REFUSAL = "所收录的法规文本中没有找到能回答这个问题的规定。"
+
+
+class QuoteError(RegQAError):
+    """A quote is not an exact substring of the provision it cites: a bug, never shown."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    document: str
+    article: int
+    sub: int
+    paragraph: int | None
+    item: int | None
+    label: str
+    quote: str
+    score: float
+
+    def to_json(self) -> dict:
+        return {"document": self.document, "article": self.article, "paragraph": self.paragraph,
+                "item": self.item, "label": self.label, "quote": self.quote,
+                "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    refused: bool
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    related: tuple[Citation, ...] = ()
+    reason: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "refused": self.refused, "answer": self.answer,
+                "citations": [c.to_json() for c in self.citations],
+                "related": [c.to_json() for c in self.related]}
+
+
+def provision_text(corpus: Corpus, doc_id: str, article: int, sub: int = 0,
+                   paragraph: int | None = None, item: int | None = None) -> str | None:
+    """Canonical text of an article, paragraph or item; None when it does not exist."""
+    doc = corpus.document(doc_id)
+    art = doc.article(article, sub) if doc else None
+    if art is None:
+        return None
+    if paragraph is None and item is None:
+        return art.text
+    para = art.paragraph(paragraph or 1)
+    if para is None:
+        return None
+    if item is None:
+        return para.text
+    return next((it.text for it in para.items if it.number == item), None)
+
+
+def verify(corpus: Corpus, citation: Citation) -> Citation:
+    """Raise QuoteError unless the quote is an exact substring of the cited provision."""
+    text = provision_text(corpus, citation.doc_id, citation.article, citation.sub,
+                          citation.paragraph, citation.item)
+    if not citation.quote or text is None or citation.quote not in text:
+        raise QuoteError(f"quote not found verbatim in {citation.label}: {citation.quote[:40]!r}")
+    return citation
+
+
+def cite(corpus: Corpus, doc_id: str, article: int, sub: int, paragraph: int | None,
+         item: int | None, quote: str, score: float) -> Citation:
+    """A verified citation; the paragraph is left out of the label (and JSON) when the article
+    has only one paragraph, as statutes cite it ("第八条第三项", not "第八条第一款第三项")."""
+    doc = corpus.document(doc_id)
+    art = doc.article(article, sub)
+    if paragraph is not None and len(art.paragraphs) == 1:
+        paragraph = None
+    label = citation_label(doc.title, article, sub, paragraph, item)
+    return verify(corpus, Citation(doc_id, doc.title, article, sub, paragraph, item, label, quote, score))
+
+
+def hit_citation(corpus: Corpus, hit: Hit) -> Citation:
+    """Quote the best chunk of an article hit."""
+    chunk = hit.chunks[0].chunk
+    return cite(corpus, chunk.doc_id, chunk.article, chunk.sub, chunk.paragraph, chunk.item,
+                chunk.text, hit.score)
+
+
+def answer_text(citations: list[Citation] | tuple[Citation, ...]) -> str:
+    """Group quotes by document: "根据《A》的规定：\n第八条：“…”\n\n根据《B》的规定：…"."""
+    blocks: dict[str, list[str]] = {}
+    for c in citations:
+        where = c.label.split("》", 1)[1]
+        blocks.setdefault(c.document, []).append(f"{where}：“{c.quote}”")
+    return "\n\n".join(f"根据《{doc}》的规定：\n" + "\n".join(lines) for doc, lines in blocks.items())
+
+
+def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
+            min_ratio: float) -> Answer:
+    """Cite the top articles whose score is at least `min_ratio` of the best one (at most top_k);
+    the next few become related reading."""
+    if not hits:
+        return refuse(question, corpus, [], "no provision matched")
+    chosen = [h for h in hits[:top_k] if h.score >= min_ratio * hits[0].score]
+    citations = tuple(hit_citation(corpus, h) for h in chosen)
+    related = tuple(hit_citation(corpus, h) for h in hits[len(chosen):len(chosen) + 3])
+    return Answer(question, False, answer_text(citations), citations, related)
+
+
+def refuse(question: str, corpus: Corpus, hits: list[Hit], reason: str) -> Answer:
+    """A plain refusal; the closest provisions are offered only as related reading."""
+    related = tuple(hit_citation(corpus, h) for h in hits[:3])
+    text = REFUSAL + ("以下条文可能相关，仅供参考，并非对问题的回答。" if related else "")
+    return Answer(question, True, text, (), related, reason)

@@ -1,0 +1,90 @@
+"""Normalise a question and add statutory words for everyday ones.
+
+In: the user's question. Out: `Query` with the cleaned text (shown and embedded) and the
+expanded text (tokenised for BM25). The vocabulary maps everyday or English words to the words
+statutes use; it is general legal Chinese, tied to no article of any corpus.
+
+    normalise("  打１２３３９举报\x07间谍？ ") -> "打12339举报间谍？"
+    expand("老百姓发现间谍怎么报警") -> "老百姓发现间谍怎么报警 公民 举报 报告 公安机关"
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_QUESTION_CHARS = 2000
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+# everyday word -> statutory words (general legal Chinese, no article-specific phrases)
+EVERYDAY = {
+    "老百姓": "公民", "普通人": "公民 个人", "群众": "公民", "市民": "公民", "个人": "公民 个人",
+    "公司": "企业 单位", "企业": "企业事业组织 单位", "单位": "单位 组织", "学校": "教育 事业组织",
+    "派出所": "公安机关", "警察": "公安机关", "报警": "举报 报告 公安机关", "告发": "举报",
+    "打电话": "举报电话", "热线": "举报电话", "电话": "举报电话", "网上": "网络", "线索": "线索 举报",
+    "国安": "国家安全机关", "国安局": "国家安全机关", "国家安全局": "国家安全机关", "政府": "人民政府",
+    "出国": "出境", "出境": "出境 境外", "国外": "境外", "外国人": "境外 个人", "外国": "境外",
+    "回国": "返回 入境", "机密": "国家秘密 涉密", "保密": "保密 秘密", "泄密": "泄露 国家秘密",
+    "手机": "电子通信工具", "电脑": "计算机 信息系统", "上网": "网络", "app": "网络 信息",
+    "奖励": "表彰 奖励", "奖金": "奖励", "罚款": "罚款 处罚", "处罚": "处罚 法律责任", "坐牢": "刑事责任 拘留",
+    "判刑": "刑事责任", "抓": "拘留 强制措施", "违法": "违反 法律责任", "管": "管理 监督", "培训": "教育培训",
+    "宣传": "宣传教育", "什么时候": "日 期间", "哪天": "日", "生效": "施行", "实施": "施行", "多久": "期限 日",
+    "建房": "建设项目", "盖楼": "建设项目", "快递": "寄递 快递", "检查": "检查 督促检查", "保护": "保护 保障",
+    "举报人": "举报人 保密 保护", "间谍": "间谍 间谍行为", "特务": "间谍", "卧底": "间谍", "外资": "境外",
+}
+# English -> Chinese statutory words (for cross-lingual lexical matching)
+ENGLISH = {
+    "espionage": "间谍 间谍行为", "spy": "间谍", "spies": "间谍", "spying": "间谍行为",
+    "counter-espionage": "反间谍", "counterespionage": "反间谍", "report": "举报 报告",
+    "hotline": "举报电话", "phone": "电话", "call": "电话", "reward": "奖励 表彰", "rewarded": "奖励",
+    "national security": "国家安全", "security": "安全", "state security": "国家安全机关",
+    "police": "公安机关", "secret": "秘密 国家秘密", "secrets": "秘密 国家秘密", "classified": "涉密 国家秘密",
+    "abroad": "出境 境外", "overseas": "境外", "foreign": "境外", "travel": "出境", "leave the country": "出境",
+    "employees": "人员", "employee": "人员", "staff": "人员", "company": "企业 单位", "companies": "企业 单位",
+    "organization": "组织 单位", "organisations": "组织", "government": "人民政府", "education": "宣传教育",
+    "training": "教育培训", "penalty": "处罚 法律责任", "penalties": "处罚 法律责任", "fine": "罚款",
+    "punish": "处罚", "punished": "处罚", "liability": "法律责任", "effect": "施行", "effective": "施行",
+    "take effect": "施行", "inspection": "检查", "inspect": "检查", "protect": "保护", "protection": "保护",
+    "whistleblower": "举报人", "informant": "举报人", "confidential": "保密", "construction": "建设项目",
+    "project": "项目", "key units": "重点单位", "key unit": "重点单位", "network": "网络", "internet": "网络",
+    "data": "数据", "courier": "快递 寄递", "express": "快递", "media": "媒体 宣传", "day": "日",
+    "purpose": "目的 制定", "apply": "适用", "applies": "适用", "scope": "适用 范围", "duty": "义务 职责",
+    "duties": "义务 职责", "obligation": "义务", "obligations": "义务", "responsibility": "责任",
+    "citizen": "公民", "citizens": "公民", "individual": "个人", "individuals": "个人", "detain": "拘留",
+    "detention": "拘留", "criminal": "刑事责任", "personnel": "人员", "border": "边境 出境",
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    original: str
+    text: str  # normalised: what is embedded
+    lexical: str  # normalised plus vocabulary expansions: what BM25 tokenises
+
+
+def normalise(question: str) -> str:
+    """Full-width Latin/digits to half-width, control characters dropped, spaces collapsed."""
+    text = CONTROL.sub("", question)
+    text = "".join(unicodedata.normalize("NFKC", ch) if "\uff01" <= ch <= "\uff5e" and
+                   (ch.isalnum()) else ch for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def expand(text: str) -> str:
+    """Append the statutory words for everyday and English words found in `text`."""
+    lowered = text.lower()
+    extra = [v for k, v in EVERYDAY.items() if k in text]
+    extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
+    return " ".join([text, *extra]) if extra else text
+
+
+def make_query(question: str) -> Query:
+    text = normalise(question)
+    return Query(original=question, text=text, lexical=expand(text))
+
+
+def is_english(text: str) -> bool:
+    """True when Latin letters outnumber CJK characters: "Who do I report spies to?" -> True."""
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return latin > cjk

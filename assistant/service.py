@@ -1,0 +1,132 @@
+"""The assistant as one object: corpus + index + model -> answers, provisions, checks.
+
+In: explicit paths and settings (entry points read flags and environment, not this module).
+Out: `Answer`s for questions, provision dicts for references. Refuses with `InputError` empty or
+over-long questions, unknown documents and nonexistent provisions.
+
+    a = Assistant.open(corpus_dir=None, index_dir=None, model=None, cache_dir=Path(".cache"))
+    a.ask("涉密人员未经审批出境，单位应当怎么办？").citations[0].label
+    -> "《重庆市反间谍工作条例》第十三条第二款"
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus import Corpus, InputError, citation_label, load_corpus
+from corpus.numerals import int_to_cn
+from index.build import Index, default_index_dir, ensure_index, load_index
+from index.embed_model import load_model
+
+from .compose import Answer, cite, compose, refuse
+from .query import MAX_QUESTION_CHARS, make_query, normalise
+from .refs import Reference, find_references, named_documents
+from .refusal import DEFAULT_POLICY, RefusalPolicy
+from .retrieve import Retriever
+from .scope import outside_scope
+
+DEFAULT_TOP_K = 3
+MIN_RATIO = 0.75
+
+
+@dataclass
+class Assistant:
+    corpus: Corpus
+    index: Index
+    model: object
+    policy: RefusalPolicy = field(default_factory=lambda: DEFAULT_POLICY)
+
+    @classmethod
+    def open(cls, corpus_dir: Path | str | None, index_dir: Path | str | None, model: str | None,
+             cache_dir: Path, build: bool = True, progress: bool = True) -> "Assistant":
+        """Load corpus, model and index; build the index when missing or stale (if `build`)."""
+        corpus = load_corpus(corpus_dir)
+        embedder = load_model(model, cache_dir)
+        index_dir = Path(index_dir) if index_dir else default_index_dir(cache_dir, corpus, model)
+        index = (ensure_index(corpus, index_dir, model, cache_dir, model=embedder, progress=progress)
+                 if build else load_index(index_dir, corpus, model))
+        return cls(corpus, index, embedder)
+
+    @property
+    def retriever(self) -> Retriever:
+        return Retriever(self.index, self.model)
+
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, doc_id: str | None = None,
+            context_doc: str | None = None) -> Answer:
+        """Answer with verified quotes, or refuse. `doc_id` restricts to one document;
+        `context_doc` resolves a bare "第X条" or "本条例" (e.g. from the previous turn)."""
+        text = check_question(question)
+        refs = [r for r in find_references(text, self.corpus, context_doc or doc_id)]
+        if refs and all(r.doc_id for r in refs):
+            return self._direct(question, refs, top_k)
+        if any(r.doc_name and r.doc_id is None for r in refs):
+            unknown = next(r.doc_name for r in refs if r.doc_name and r.doc_id is None)
+            return refuse(question, self.corpus, [], f"《{unknown}》 is not in the corpus")
+        query = make_query(text)
+        named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
+        named |= frozenset(d.id for d in self.corpus.documents
+                           if d.jurisdiction and d.jurisdiction[:2] in text)
+        retrieval = self.retriever.retrieve(query, prefer_docs=named,
+                                            only_docs=frozenset([doc_id]) if doc_id else frozenset())
+        outside = outside_scope(text, self.corpus)
+        reason = f"names {outside}, which no document covers" if outside else self.policy.reason(retrieval)
+        if reason:
+            answer = refuse(question, self.corpus, retrieval.hits, reason)
+        else:
+            answer = compose(question, self.corpus, retrieval.hits, top_k, MIN_RATIO)
+        answer.extra["ranking"] = [(h.doc_id, h.article) for h in retrieval.hits[:10]]
+        return answer
+
+    def _direct(self, question: str, refs: list[Reference], top_k: int) -> Answer:
+        """A question that names provisions: quote them, no retrieval."""
+        from .compose import answer_text
+        citations = []
+        for ref in refs[:max(top_k, len(refs))]:
+            text = self.provision(ref)  # raises InputError when it does not exist
+            citations.append(cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph,
+                                  ref.item, text, 1.0))
+        return Answer(question, False, answer_text(citations), tuple(citations))
+
+    def provision(self, ref: Reference) -> str:
+        """Canonical text of the referenced provision, or InputError saying what exists."""
+        from .compose import provision_text
+        doc = self.corpus.document(ref.doc_id)
+        art = doc.article(ref.article, ref.sub)
+        if art is None:
+            raise InputError(f"《{doc.title}》 has no {citation_label(doc.title, ref.article, ref.sub)[len(doc.title) + 2:]}"
+                             f" (it has {len(doc.articles)} articles)")
+        text = provision_text(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph, ref.item)
+        if text is None:
+            raise InputError(f"{citation_label(doc.title, ref.article, ref.sub, ref.paragraph, ref.item)}"
+                             f" does not exist ({art.label} has {len(art.paragraphs)} paragraph(s))")
+        return text
+
+    def show(self, reference: str) -> dict:
+        """The whole article a reference names, with its structure (the `show` JSON)."""
+        text = check_question(reference)
+        refs = find_references(text, self.corpus)
+        if not refs:
+            raise InputError(f"no provision reference in {text[:40]!r}; write e.g. 重庆条例第十三条")
+        ref = refs[0]
+        if ref.doc_id is None:
+            raise InputError(f"unknown document {ref.doc_name or '(none named)'!r}; documents: "
+                             + ", ".join(d.title for d in self.corpus.documents))
+        self.provision(ref)
+        doc = self.corpus.document(ref.doc_id)
+        art = doc.article(ref.article, ref.sub)
+        return {"document": doc.title, "label": citation_label(doc.title, art.number, art.sub),
+                "chapter": art.chapter, "section": art.section, "article": art.number,
+                "text": art.text,
+                "paragraphs": [{"paragraph": p.number, "text": p.text,
+                                "items": [{"item": it.number, "text": it.text} for it in p.items]}
+                               for p in art.paragraphs]}
+
+
+def check_question(question: str | None) -> str:
+    """Normalised question text, or InputError for empty and over-long input."""
+    if question is None or not normalise(question):
+        raise InputError("the question is empty: ask something, e.g. 发现间谍行为可以打什么电话举报？")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"the question is {len(question):,} characters; the limit is "
+                         f"{MAX_QUESTION_CHARS:,}. Ask a shorter question, or use `check` for long texts")
+    return normalise(question)

@@ -1,0 +1,156 @@
+"""Build, save and load an index folder; the folder is the unit that is cached and checked.
+
+In: a `Corpus` and an embedding model name. Out: a folder holding
+    vectors.faiss   the FAISS index (row i = chunk i)
+    chunks.json     the chunk records, row-aligned (JSON, no pickle)
+    lexical.json    the BM25 tokens of each chunk, row-aligned
+    params.json     model, dimension, corpus hash and root, index kind, build time, sha256 of
+                    every file above
+written into a temporary sibling folder and swapped in with `os.replace`, so an interrupted
+build leaves the previous index intact. `load_index` refuses (IndexError_) a folder built for
+another corpus or model and detects a stale or corrupted one; `ensure_index` rebuilds those.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import Corpus
+from corpus.errors import IndexError_
+
+from .chunks import CHUNK_CHARS, Chunk, chunk_documents
+from .embed_model import DEFAULT_MODEL, encode_passages, load_model
+from .lexical import BM25, tokenize
+from .store import FaissStore, choose_kind
+
+FORMAT_VERSION = 1
+FILES = ("vectors.faiss", "chunks.json", "lexical.json")
+
+
+class IndexStale(IndexError_):
+    """The index was built from an older state of the same corpus folder."""
+
+
+class IndexMissing(IndexError_):
+    """No (complete) index in the folder."""
+
+
+class IndexCorrupt(IndexError_):
+    """A file of the index does not match its recorded checksum."""
+
+
+@dataclass
+class Index:
+    path: Path
+    params: dict
+    chunks: list[Chunk]
+    store: FaissStore
+    bm25: BM25
+
+
+def default_index_dir(cache_dir: Path, corpus: Corpus, model: str | None) -> Path:
+    """The cached index of a corpus folder and model: cache/indexes/<root digest>-<model slug>."""
+    root = hashlib.sha1(str(corpus.root).encode()).hexdigest()[:10]
+    slug = "".join(ch if ch.isalnum() else "-" for ch in (model or DEFAULT_MODEL))[-40:]
+    return cache_dir / "indexes" / f"{root}-{slug}"
+
+
+def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_dir: Path,
+                model=None, progress: bool = True) -> Index:
+    """Chunk, embed and write the index folder atomically; returns the loaded `Index`."""
+    model_name = model_name or DEFAULT_MODEL
+    started = time.time()
+    chunks = chunk_documents(corpus.documents)
+    model = model or load_model(model_name, cache_dir)
+    vectors = encode_passages(model, [c.embed_text for c in chunks], progress=progress)
+    store = FaissStore.create(vectors.shape[1], choose_kind(len(chunks)))
+    store.add(vectors)
+    tokens = [tokenize(c.embed_text) for c in chunks]
+    index_dir = Path(index_dir)
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.", dir=index_dir.parent))
+    except OSError as exc:
+        raise IndexError_(f"cannot write an index in {index_dir.parent} ({exc.strerror}); "
+                          "give a writable folder with --index") from None
+    store.save(tmp / "vectors.faiss")
+    _write_json(tmp / "chunks.json", [c.to_json() for c in chunks])
+    _write_json(tmp / "lexical.json", tokens)
+    params = {"format_version": FORMAT_VERSION, "model": model_name, "dim": int(vectors.shape[1]),
+              "corpus_hash": corpus.hash, "corpus_root": str(corpus.root), "n_chunks": len(chunks),
+              "index_kind": store.kind, "chunk_chars": CHUNK_CHARS,
+              "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "build_seconds": round(time.time() - started, 2),
+              "files": {name: _sha256(tmp / name) for name in FILES}}
+    _write_json(tmp / "params.json", params)
+    _swap_in(tmp, index_dir)
+    return Index(index_dir, params, chunks, store, BM25(tokens))
+
+
+def load_index(index_dir: Path, corpus: Corpus, model_name: str | None) -> Index:
+    """Load and verify an index folder against the corpus and model it must serve."""
+    index_dir = Path(index_dir)
+    params_path = index_dir / "params.json"
+    if not params_path.exists():
+        raise IndexMissing(f"no index at {index_dir}: run `python -m index build --index {index_dir}`")
+    try:
+        params = json.loads(params_path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise IndexCorrupt(f"{params_path} is not valid JSON; rebuild with `python -m index build`") from None
+    model_name = model_name or DEFAULT_MODEL
+    if params.get("model") != model_name:
+        raise IndexError_(f"the index at {index_dir} was built with model {params.get('model')!r}, "
+                          f"not {model_name!r}: pass --model {params.get('model')} or another --index")
+    if params.get("corpus_root") != str(corpus.root):
+        raise IndexError_(f"the index at {index_dir} was built from the corpus {params.get('corpus_root')}, "
+                          f"not {corpus.root}: pass that --corpus or another --index")
+    if params.get("corpus_hash") != corpus.hash or params.get("format_version") != FORMAT_VERSION:
+        raise IndexStale(f"the index at {index_dir} is older than the corpus in {corpus.root}; "
+                         "rebuild with `python -m index build`")
+    for name, digest in params.get("files", {}).items():
+        if not (index_dir / name).exists() or _sha256(index_dir / name) != digest:
+            raise IndexCorrupt(f"{index_dir / name} is missing or corrupted (checksum mismatch); "
+                               "rebuild with `python -m index build`")
+    chunks = [Chunk(**row) for row in json.loads((index_dir / "chunks.json").read_text("utf-8"))]
+    tokens = json.loads((index_dir / "lexical.json").read_text("utf-8"))
+    store = FaissStore.load(index_dir / "vectors.faiss", params["index_kind"])
+    if len(store) != len(chunks) or len(tokens) != len(chunks):
+        raise IndexCorrupt(f"{index_dir}: vectors, chunks and tokens are not row-aligned; rebuild it")
+    return Index(index_dir, params, chunks, store, BM25(tokens))
+
+
+def ensure_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_dir: Path,
+                 model=None, progress: bool = True) -> Index:
+    """Load the index, building it first when it is missing, stale or corrupted."""
+    try:
+        return load_index(index_dir, corpus, model_name)
+    except (IndexMissing, IndexStale, IndexCorrupt) as exc:
+        if progress:
+            print(f"{exc.__class__.__name__[5:].lower()} index at {index_dir}: building it …",
+                  file=sys.stderr)
+        return build_index(corpus, index_dir, model_name, cache_dir, model=model, progress=progress)
+
+
+def _swap_in(tmp: Path, index_dir: Path) -> None:
+    old = None
+    if index_dir.exists():
+        old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}")
+        os.replace(index_dir, old)
+    os.replace(tmp, index_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,107 @@
+"""The corpus stage on the real texts: structure, canonical text, artifacts, errors."""
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus import CorpusError, load_corpus
+from corpus.load import derive_short_names
+from corpus.numerals import cn_to_int, int_to_cn
+from corpus.parse import parse_text
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_article_counts_and_chapters(corpus):
+    counts = {d.title: len(d.articles) for d in corpus.documents}
+    assert counts == {"贵州省反间谍安全防范办法": 20, "重庆市反间谍工作条例": 29,
+                      "中华人民共和国反间谍法": 71, "反间谍安全防范工作规定": 31}
+    for doc_id in ("fanjiandiefa", "anquanfangfan_guiding"):
+        chapters = list(dict.fromkeys(a.chapter for a in corpus.document(doc_id).articles))
+        assert len(chapters) == 6 and chapters[0] == "第一章 总则"
+    assert all(a.chapter is None for a in corpus.document("guizhou_banfa").articles)
+
+
+def test_items_and_paragraphs(corpus):
+    cq, gz = corpus.document("chongqing_tiaoli"), corpus.document("guizhou_banfa")
+    assert [it.number for it in cq.article(10).paragraphs[0].items] == [1, 2, 3, 4, 5, 6]
+    assert len(gz.article(8).paragraphs[0].items) == 9
+    assert len(cq.article(13).paragraphs) == 3
+    # half-width "(一)" items at the end of the Chongqing text are items too
+    assert len(cq.article(26).paragraphs[0].items) == 5
+    assert cq.article(26).paragraphs[0].items[0].text.startswith("(一)")
+
+
+def test_page_break_joins(corpus):
+    cq = corpus.document("chongqing_tiaoli")
+    assert "纳入考核。" in cq.article(4).paragraph(1).text
+    assert "审查，与涉密" in cq.article(10).text
+    assert "出境反间谍安全防范预案" in cq.article(13).text
+    assert "应当考虑" in cq.article(18).text
+    assert "予以配合" in cq.article(21).text
+    assert "商业秘密" in cq.article(27).text
+
+
+def test_canonical_text_drops_only_layout(corpus):
+    cq = corpus.document("chongqing_tiaoli")
+    assert "畅通12339举报电话" in cq.article(8).text
+    assert cq.article(29).text == "本条例自2023年9月1日起施行。"
+    assert cq.article(17).text.startswith("国家安全机关对涉及国家安全事项")  # ** dropped
+    assert corpus.document("guizhou_banfa").title == "贵州省反间谍安全防范办法"  # no [bookmark]
+
+
+@pytest.mark.parametrize("doc_id", ["guizhou_banfa", "chongqing_tiaoli", "fanjiandiefa",
+                                    "anquanfangfan_guiding"])
+def test_no_character_lost_or_added(corpus, doc_id):
+    """File minus layout (whitespace, **, #, [bookmark]) == title + preamble + headings +
+    article labels + canonical article texts, character for character."""
+    doc = corpus.document(doc_id)
+    raw = Path(doc.path).read_text(encoding="utf-8")
+    raw = re.sub(r"\[bookmark:[^\]]*\]", "", raw).replace("**", "")
+    raw = re.sub(r"^#+", "", raw, flags=re.M)
+    expected = re.sub(r"\s", "", raw)
+    parts, chapter = [doc.title, doc.preamble], None
+    for art in doc.articles:
+        if art.chapter != chapter:
+            chapter = art.chapter
+            parts.append(chapter)
+        parts += [art.label, art.text]
+    assert re.sub(r"\s", "", "".join(parts)) == expected
+
+
+def test_folder_without_manifest(tmp_path):
+    (tmp_path / "a.txt").write_text("# 江城市测试条例\n\n第一条 本条例适用于测试。\n第三条 第二款\n", encoding="utf-8")
+    doc = load_corpus(tmp_path).documents[0]
+    assert doc.title == "江城市测试条例" and doc.id == "a"
+    assert {"江城条例", "江城市条例"} <= set(doc.short_names)
+    assert doc.warnings and "jump" in doc.warnings[0]
+
+
+def test_errors_name_file_and_line(tmp_path):
+    (tmp_path / "bad.txt").write_bytes("标题\n第一条 好。\n".encode() + b"\xff\xfe\n")
+    with pytest.raises(CorpusError, match=r"bad.txt:3: not UTF-8"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match=r"x.txt:3: 第一条 appears twice"):
+        parse_text("标题\n第一条 甲。\n第一条 乙。\n", "x.txt", "x")
+    with pytest.raises(CorpusError, match=r"x.txt:3: 第二条 comes after 第三条"):
+        parse_text("标题\n第三条 甲。\n第二条 乙。\n", "x.txt", "x")
+    with pytest.raises(CorpusError, match="no articles"):
+        parse_text("只是一段话。\n没有条文。\n", "x.txt", "x")
+    with pytest.raises(CorpusError, match="not found"):
+        load_corpus(tmp_path / "nope")
+
+
+def test_inserted_articles_and_numerals():
+    _, _, arts, warnings = parse_text("某法\n第一百二十条 甲。\n第一百二十条之一 乙。\n第121条 丙。\n",
+                                      "x.txt", "x")
+    assert [(a.number, a.sub) for a in arts] == [(120, 0), (120, 1), (121, 0)]
+    assert arts[1].label == "第一百二十条之一"
+    assert cn_to_int("一百零五") == 105 and int_to_cn(110) == "一百一十" and cn_to_int("１３") == 13
+
+
+def test_short_names():
+    assert derive_short_names("中华人民共和国反间谍法") == ("反间谍法",)
+    assert "重庆条例" in derive_short_names("重庆市反间谍工作条例")
