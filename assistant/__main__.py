@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
-from index.cli_common import Parser, add_common, cache_dir, run
+from corpus import InputError, load_corpus
+from index.cli_common import ENV, Parser, add_common, cache_dir, run
+
+from .check import MAX_CHECK_CHARS, CheckReport, check_text
 
 from .service import DEFAULT_TOP_K, Assistant, check_question
 
@@ -22,7 +26,10 @@ def main(argv=None) -> int:
     show.add_argument("reference")
     add_common(show)
     show.add_argument("--json", action="store_true")
+    add_check_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return run_check(args)  # needs the corpus only: no model, no index
     if args.command == "ask":
         check_question(args.question)  # fail fast, before loading the model
         if args.top_k < 1:
@@ -47,6 +54,76 @@ def render_answer(answer) -> str:
         lines.append("\n相关条文（仅供参考）：" if answer.refused else "\n另见：")
         lines += [f"  {c.label}：{c.quote[:60]}{'…' if len(c.quote) > 60 else ''}" for c in answer.related]
     return "\n".join(lines)
+
+
+def add_check_parser(sub) -> None:
+    check = sub.add_parser("check", help="check the citations and quotes in a text against the corpus",
+                           description="Check every citation and quote in a text: verified, altered, "
+                                       "wrong_location, not_found, no_such_provision, unknown_document, "
+                                       "reference_only or uncited_quote.")
+    check.add_argument("file", nargs="?", metavar="-",
+                       help="`-` (or nothing): read the text from stdin")
+    check.add_argument("--text-file", metavar="FILE", help="UTF-8 text file to check (`-`: stdin)")
+    check.add_argument("--corpus", default=os.environ.get(ENV["corpus"]),
+                       help="folder of .txt regulation files (default: the built-in corpus; env REGQA_CORPUS)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run_check(args) -> int:
+    if args.file not in (None, "-"):
+        raise InputError(f"unexpected argument {args.file!r}: give the text with --text-file FILE, "
+                         "or `-` for stdin")
+    if args.file == "-" and args.text_file not in (None, "-"):
+        raise InputError("give either --text-file FILE or `-` (stdin), not both")
+    text = read_text(args.text_file)
+    if not text.strip():
+        raise InputError("the text to check is empty: give a file with --text-file FILE or pipe text "
+                         "into `python -m assistant check`")
+    if len(text) > MAX_CHECK_CHARS:
+        raise InputError(f"the text is {len(text):,} characters; the limit is {MAX_CHECK_CHARS:,}. "
+                         "Check it in parts")
+    report = check_text(text, load_corpus(args.corpus))
+    print(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render_report(report))
+    return 0
+
+
+def read_text(path: str | None) -> str:
+    """The text of a UTF-8 file, or of stdin for None / "-"; InputError when it cannot be read."""
+    name = "stdin" if path in (None, "-") else path
+    try:
+        data = sys.stdin.buffer.read() if path in (None, "-") else open(path, "rb").read()
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def render_report(report: CheckReport) -> str:
+    """One line per item: status, cited label, quote excerpt, then the correction or the diff."""
+    if not report.items:
+        return "no citations or quotes of the corpus found in the text"
+    lines = []
+    for item in report.items:
+        parts = [f"{item.status:<17}", item.cited.label if item.cited else "(no citation)"]
+        if item.quote:
+            parts.append(f"“{item.quote[:30]}{'…' if len(item.quote) > 30 else ''}”")
+        if item.diff:
+            changes = [_change(op) for op in item.diff if op["op"] != "equal"]
+            parts.append("diff: " + "; ".join(changes[:5]) + ("; …" if len(changes) > 5 else ""))
+        if item.correct_label:
+            parts.append(f"→ {item.correct_label}")
+        lines.append("  ".join(parts))
+    return "\n".join(lines)
+
+
+def _change(op: dict) -> str:
+    """{"op": "replace", "quote": "及时", "law": "立即"} -> "立即→及时"; insert "+X"; delete "-X"."""
+    if op["op"] == "insert":
+        return f"+{op['quote']}"
+    if op["op"] == "delete":
+        return f"-{op['law']}"
+    return f"{op['law']}→{op['quote']}"
 
 
 if __name__ == "__main__":

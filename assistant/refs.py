@@ -4,8 +4,8 @@ In: text and a `Corpus`. Out: `Reference`s in order of appearance, each with its
 span, the document it names (or None when the name is not a document of the corpus), and
 article / paragraph (款) / item (项) numbers. Chinese and Arabic numerals, full- and half-width
 brackets, "第（三）项" and "第十条（三）" are read. A bare "第X条" with no document name takes
-the document named last before it, or `default_doc`; "本条例/本办法/本法/本规定" take the document the
-text names (when it names one) or `default_doc`.
+the document named last before it, or `default_doc`; "本条例/本办法/本法/本规定" take the document of
+that kind the text names, else `default_doc`, else the corpus's only document of that kind.
 
     find_references("依照重庆条例第13条第二款第（一）项", corpus)
     -> [Reference(span=(2, 16), doc_id="chongqing_tiaoli", article=13, paragraph=2, item=1, ...)]
@@ -13,9 +13,10 @@ text names (when it names one) or `default_doc`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from corpus import Corpus
+from corpus import Corpus, normalise_title
 from corpus.numerals import NUMERAL_CLASS, cn_to_int
 
 SELF_NAMES = ("本条例", "本办法", "本法", "本规定", "本细则", "本决定")
@@ -25,7 +26,12 @@ PROVISION = re.compile(
     rf"(?:\s*第\s*(?P<para>{NUM})\s*款)?"
     rf"(?:\s*第\s*[（(]?\s*(?P<item>{NUM})\s*[）)]?\s*项|\s*[（(]\s*(?P<item2>{NUM})\s*[）)](?!\s*[条款]))?")
 TITLE_IN_BRACKETS = re.compile(r"《([^《》]{1,60})》")
-UNKNOWN_LAW = re.compile(r"(?:根据|依照|按照|依据|违反|对照|参照|按|依|据)?([\u4e00-\u9fff]{1,20}?(?:法|条例|办法|规定|细则|决定))(?=第)")
+KINDS = ("实施细则", "实施办法", "条例", "办法", "规定", "细则", "决定", "法")
+LAW_NAME_BEFORE = re.compile(rf"([\u4e00-\u9fff]{{1,30}}?(?:{'|'.join(KINDS)}))\s*$")
+PROVISION_AHEAD = re.compile(rf"\s*第\s*{NUM}\s*条")
+# words that end the clause before a law's name: "我们依照刑法" -> "刑法"
+LEAD_WORDS = re.compile(r".*(?:根据|依照|按照|依据|违反|对照|参照|适用|触犯|援引|引用|例如|比如|以及|还有|其中|对于|同时|另外)")
+LEAD_CONJUNCTION = re.compile(r"^[和与及或并即]+(?=..)")
 
 
 @dataclass(frozen=True)
@@ -51,36 +57,77 @@ def alias_table(corpus: Corpus) -> list[tuple[str, str]]:
 
 
 def named_documents(text: str, corpus: Corpus) -> list[tuple[int, int, str | None, str]]:
-    """Every mention of a document: (start, end, doc_id or None, name). Unknown titles in 《》
-    give doc_id None."""
+    """Every mention of a document: (start, end, doc_id or None, name), in order of position.
+
+    A title in 《》 is looked up by title, then by short name (《反间谍法》); unknown titles give
+    doc_id None. A law's name right before "第X条" is the corpus document it ends with
+    ("我们依照重庆条例第五条" -> 重庆条例) or else an unknown document, without the words leading
+    up to it ("依照刑法第五条" -> "刑法", "反间谍法实施细则第五条" -> "反间谍法实施细则"). Other
+    short names count anywhere ("重庆条例规定，"), except two-character ones such as "规定", which
+    are ordinary words unless "第X条" follows.
+    """
+    aliases = alias_table(corpus)
+    by_alias = dict(aliases)
     found: list[tuple[int, int, str | None, str]] = []
     taken = [False] * len(text)
+
+    def take(start: int, end: int, doc_id: str | None, name: str) -> None:
+        found.append((start, end, doc_id, name))
+        taken[start:end] = [True] * (end - start)
+
     for m in TITLE_IN_BRACKETS.finditer(text):
         doc = corpus.by_title(m.group(1))
-        found.append((m.start(), m.end(), doc.id if doc else None, m.group(1)))
-        taken[m.start():m.end()] = [True] * (m.end() - m.start())
-    for alias, doc_id in alias_table(corpus):
+        take(m.start(), m.end(), doc.id if doc else by_alias.get(normalise_title(m.group(1))), m.group(1))
+    previous_end = 0
+    for m in PROVISION.finditer(text):
+        law = LAW_NAME_BEFORE.search(text, max(previous_end, m.start() - 40), m.start())
+        previous_end = m.end()
+        if law and not any(taken[law.start(1):law.end(1)]):
+            start, name = _law_name(law.start(1), law.group(1))
+            alias = next((a for a, _ in aliases if name.endswith(a) and (len(a) > 2 or a == name)), None)
+            if alias:
+                take(start + len(name) - len(alias), start + len(name), by_alias[alias], alias)
+            elif not _is_self_name(name):
+                take(start, start + len(name), None, name)
+    for alias, doc_id in aliases:
         start = text.find(alias)
         while start >= 0:
             end = start + len(alias)
-            generic = len(alias) <= 2 and not text.startswith("第", end)  # "规定" alone is a word
-            if not generic and not any(taken[start:end]):
-                found.append((start, end, doc_id, alias))
-                taken[start:end] = [True] * (end - start)
+            word = len(alias) <= 2 and not PROVISION_AHEAD.match(text, end)
+            longer = text.startswith(("实施细则", "实施办法", "实施条例"), end)
+            longer = longer or any(text.endswith(s, 0, end) for s in SELF_NAMES if len(s) > len(alias))
+            if not word and not longer and not any(taken[start:end]):
+                take(start, end, doc_id, alias)
             start = text.find(alias, end)
-    for m in UNKNOWN_LAW.finditer(text):
-        if not any(taken[m.start(1):m.end(1)]) and not m.group(1).startswith(SELF_NAMES):
-            found.append((m.start(1), m.end(1), None, m.group(1)))
     return sorted(found)
+
+
+def _law_name(start: int, name: str) -> tuple[int, str]:
+    """Drop the words before a law's name: (3, "我们依照刑法") -> (7, "刑法")."""
+    lead = LEAD_WORDS.match(name)
+    if lead and lead.end() < len(name):
+        start, name = start + lead.end(), name[lead.end():]
+    conjunction = LEAD_CONJUNCTION.match(name)
+    if conjunction:
+        start, name = start + conjunction.end(), name[conjunction.end():]
+    return start, name
+
+
+def _is_self_name(name: str) -> bool:
+    """"依照本条例" -> True; "基本法" -> False (a basic law, not "this law")."""
+    return name.endswith(SELF_NAMES) and not name.endswith("基本法")
 
 
 def find_references(text: str, corpus: Corpus, default_doc: str | None = None) -> list[Reference]:
     """All provision references in `text` (see module docstring)."""
     mentions = named_documents(text, corpus)
     known = list(dict.fromkeys(doc_id for _, _, doc_id, _ in mentions if doc_id))
+    unknown = [name for _, _, doc_id, name in mentions if doc_id is None]
+    ends = [end for _, end, _, _ in mentions]  # sorted: mentions do not overlap
     refs = []
     for m in PROVISION.finditer(text):
-        doc_id, name, start = _document_for(text, m.start(), mentions, corpus, known, default_doc)
+        doc_id, name, start = _document_for(text, m.start(), mentions, ends, corpus, known,
+                                            default_doc, unknown)
         try:
             article = cn_to_int(m.group("art"))
             sub = cn_to_int(m.group("sub")) if m.group("sub") else 0
@@ -93,14 +140,21 @@ def find_references(text: str, corpus: Corpus, default_doc: str | None = None) -
     return refs
 
 
-def _self_document(self_name: str, corpus: Corpus, known: list[str], default_doc: str | None):
-    """"本条例" -> the one 条例 the text names, else `default_doc` when it is a 条例, else None."""
+def _self_document(self_name: str, corpus: Corpus, known: list[str], default_doc: str | None,
+                   unknown: list[str]):
+    """"本条例" -> the one 条例 the text names, else `default_doc` when it is a 条例, else the
+    corpus's only 条例 unless the text names a 条例 outside the corpus, else None."""
     kind = self_name[1:]
     fits = [d for d in known if title_kind(corpus.document(d).title) == kind]
-    if len(fits) == 1:
-        return fits[0]
+    if fits:
+        return fits[0] if len(fits) == 1 else None
     default = corpus.document(default_doc) if default_doc else None
-    return default_doc if not fits and default and title_kind(default.title) == kind else None
+    if default and title_kind(default.title) == kind:
+        return default_doc
+    if any(title_kind(name) == kind for name in unknown):
+        return None
+    only = [d.id for d in corpus.documents if title_kind(d.title) == kind]
+    return only[0] if len(only) == 1 else None
 
 
 def title_kind(title: str) -> str | None:
@@ -108,19 +162,19 @@ def title_kind(title: str) -> str | None:
     return next((k for k in ("条例", "办法", "规定", "细则", "决定", "法") if title.endswith(k)), None)
 
 
-def _document_for(text: str, pos: int, mentions, corpus: Corpus, known: list[str],
-                  default_doc: str | None):
+def _document_for(text: str, pos: int, mentions, ends: list[int], corpus: Corpus,
+                  known: list[str], default_doc: str | None, unknown: list[str]):
     """The document a "第X条" at `pos` belongs to: a name right before it, a self-name, or the
     last document named earlier in the text."""
-    before = [mn for mn in mentions if mn[1] <= pos]
-    gap = text[before[-1][1]:pos] if before else None
-    if before and re.fullmatch(r"[\s　》]*(?:的)?", gap or ""):
-        start, _end, doc_id, name = before[-1]
+    last = bisect_right(ends, pos) - 1  # the last mention ending before pos
+    before = mentions[last] if last >= 0 else None
+    if before and re.fullmatch(r"[\s　》]*(?:的)?", text[before[1]:pos]):
+        start, _end, doc_id, name = before
         return doc_id, name, start
     for self_name in SELF_NAMES:
-        if text.endswith(self_name, 0, pos):
-            return (_self_document(self_name, corpus, known, default_doc), self_name,
+        if text.endswith(self_name, 0, pos) and not text.endswith("基本法", 0, pos):
+            return (_self_document(self_name, corpus, known, default_doc, unknown), self_name,
                     pos - len(self_name))
     if before:
-        return before[-1][2], before[-1][3], pos
+        return before[2], before[3], pos
     return default_doc, None, pos

@@ -1,10 +1,13 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) chunk rankings, fused, at article level.
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings, fused, at article level.
 
 In: a `Query`, an `Index` and an embedding model. Out: `Retrieval` — article `Hit`s, best
 first, each with its chunks ranked, and the signals the refusal decision uses.
-Fusion is weighted reciprocal rank (RRF, k=`RRF_K`) over the top `CANDIDATES` of each ranking;
-an article scores its best chunk plus a small share of its second. Documents the question
-names (by title, short name or place) are preferred.
+Fusion is linear over normalised scores: a chunk scores the z-score of its cosine among the
+dense candidates, plus BM25 over jieba words and over character pairs, each divided by its
+best score; an article scores its best chunk plus the z-score of the whole article's cosine.
+Documents the question names (by title, short name or place) get a fixed bonus.
+
+    "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
 """
 from __future__ import annotations
 
@@ -15,17 +18,16 @@ import numpy as np
 from index.build import Index
 from index.chunks import Chunk
 from index.embed_model import encode_queries
-from index.lexical import tokenize
+from index.lexical import bigrams, tokenize
 
 from .query import Query, is_english
 
-CANDIDATES = 100
-RRF_K = 10
-DENSE_WEIGHT = 1.0
+DENSE_CANDIDATES = 256
+LEXICAL_CANDIDATES = 100
 LEXICAL_WEIGHT = 1.0
-ENGLISH_LEXICAL_WEIGHT = 0.5
-SECOND_CHUNK_SHARE = 0.2
-NAMED_DOC_BOOST = 1.5
+BIGRAM_WEIGHT = 2.0
+ARTICLE_WEIGHT = 1.0
+NAMED_DOC_BONUS = 1.0
 
 
 @dataclass(frozen=True)
@@ -63,52 +65,74 @@ class Retriever:
 
     def retrieve(self, query: Query, prefer_docs: frozenset[str] = frozenset(),
                  only_docs: frozenset[str] = frozenset()) -> Retrieval:
-        chunks = self.index.chunks
-        dense_scores, dense_ids = self.index.store.search(self.embed(query.text), CANDIDATES)
-        dense_scores, dense_ids = dense_scores[0], dense_ids[0]
-        query_tokens = tokenize(query.lexical)
-        lexical = self.index.bm25.scores(query_tokens)
-        lex_ids = np.argsort(-lexical)[:CANDIDATES]
-        lex_ids = lex_ids[lexical[lex_ids] > 0]
-        lex_weight = ENGLISH_LEXICAL_WEIGHT if is_english(query.text) else LEXICAL_WEIGHT
-        fused: dict[int, float] = {}
-        dense_of = {int(i): float(s) for i, s in zip(dense_ids, dense_scores) if i >= 0}
-        for rank, i in enumerate(i for i in dense_ids if i >= 0):
-            fused[int(i)] = fused.get(int(i), 0.0) + DENSE_WEIGHT / (RRF_K + rank + 1)
-        for rank, i in enumerate(lex_ids):
-            fused[int(i)] = fused.get(int(i), 0.0) + lex_weight / (RRF_K + rank + 1)
+        index, chunks = self.index, self.index.chunks
+        vector = self.embed(query.text)
+        dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
+        article_z = _zscores(*index.article_store.search(vector, DENSE_CANDIDATES))
+        article_z = {index.article_keys[i]: z for i, (z, _) in article_z.items()}
+        words = index.bm25.scores(tokenize(query.lexical))
+        pairs = index.bigram_bm25.scores(bigrams(query.lexical))
+        candidates = set(dense) | _top(words) | _top(pairs)
+        floor = min((z for z, _ in dense.values()), default=0.0)
+        art_floor = min(article_z.values(), default=0.0)
+        words_n, pairs_n = words / max(words.max(), 1e-9), pairs / max(pairs.max(), 1e-9)
         by_article: dict[str, list[ChunkHit]] = {}
-        for i, score in fused.items():
+        for i in candidates:
             chunk = chunks[i]
             if only_docs and chunk.doc_id not in only_docs:
                 continue
-            if chunk.doc_id in prefer_docs:
-                score *= NAMED_DOC_BOOST
-            hit = ChunkHit(chunk, score, dense_of.get(i, float("nan")), float(lexical[i]))
-            by_article.setdefault(chunk.article_key, []).append(hit)
+            z, cosine = dense.get(i, (floor, float("nan")))
+            score = z + LEXICAL_WEIGHT * words_n[i] + BIGRAM_WEIGHT * pairs_n[i]
+            by_article.setdefault(chunk.article_key, []).append(
+                ChunkHit(chunk, float(score), cosine, float(words[i])))
         hits = []
-        for group in by_article.values():
+        for key, group in by_article.items():
             group.sort(key=lambda h: -h.score)
-            score = group[0].score + (SECOND_CHUNK_SHARE * group[1].score if len(group) > 1 else 0)
             c = group[0].chunk
+            score = (group[0].score + ARTICLE_WEIGHT * article_z.get(key, art_floor)
+                     + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0))
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
         hits.sort(key=lambda h: -h.score)
-        valid = dense_scores[dense_ids >= 0]
+        cosines = sorted((c for _, c in dense.values()), reverse=True)
         return Retrieval(hits=hits,
-                         dense_top=float(valid[0]) if len(valid) else 0.0,
-                         dense_margin=float(valid[0] - valid.mean()) if len(valid) else 0.0,
-                         lexical_top=float(lexical.max()) if len(lexical) else 0.0,
+                         dense_top=cosines[0] if cosines else 0.0,
+                         dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
+                         lexical_top=float(words.max()) if len(words) else 0.0,
                          coverage=self.coverage(query))
 
     def coverage(self, query: Query) -> float:
-        """IDF-weighted share of the question's own words (before expansion) that occur in the
-        corpus; English questions are measured on their expansion."""
-        bm25 = self.index.bm25
+        """Share of the question's information that the corpus's vocabulary contains: its words
+        weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
+        never use ("护照") weighs more than a common one ("申请"). English questions are
+        measured on their Chinese expansion."""
         source = query.lexical if is_english(query.text) else query.text
         tokens = [t for t in set(tokenize(source)) if not t.isascii()]
         if not tokens:
             return 0.0
-        max_idf = np.log(1 + (bm25.n + 0.5) / 0.5)
-        weights = [bm25.idf.get(t, max_idf) for t in tokens]
-        found = [w for t, w in zip(tokens, weights) if bm25.known(t)]
-        return float(sum(found) / sum(weights))
+        idf, default = general_idf()
+        weights = [idf.get(t, default) for t in tokens]
+        found = sum(w for t, w in zip(tokens, weights) if self.index.bm25.known(t))
+        return float(found / sum(weights))
+
+
+def general_idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table of general Chinese and its median (for unseen words)."""
+    import jieba.analyse
+    table = jieba.analyse.default_tfidf
+    return table.idf_freq, table.median_idf
+
+
+def _zscores(scores: np.ndarray, ids: np.ndarray) -> dict[int, tuple[float, float]]:
+    """row id -> (z-score of its cosine among the candidates, cosine)."""
+    scores, ids = scores[0], ids[0]
+    keep = ids >= 0
+    scores, ids = scores[keep], ids[keep]
+    if not len(scores):
+        return {}
+    spread = float(scores.std()) or 1.0
+    return {int(i): (float((s - scores.mean()) / spread), float(s)) for i, s in zip(ids, scores)}
+
+
+def _top(scores: np.ndarray) -> set[int]:
+    top = np.argsort(-scores)[:LEXICAL_CANDIDATES]
+    return {int(i) for i in top if scores[i] > 0}

@@ -62,6 +62,18 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     return None
 
 
+def documents_of_places(question: str, corpus: Corpus) -> frozenset[str]:
+    """Documents whose jurisdiction the question names, in Chinese or pinyin:
+    "What does Chongqing require…" -> {"chongqing_tiaoli"}."""
+    lowered = question.lower()
+    found = set()
+    for doc in corpus.documents:
+        place = next((p for p in PLACES if doc.jurisdiction and doc.jurisdiction.startswith(p)), None)
+        if place and (place in question or re.search(rf"\b{PLACES[place]}\b", lowered)):
+            found.add(doc.id)
+    return frozenset(found)
+
+
 def _names_law(question: str, law: str) -> bool:
     """"刑法" in "刑法规定…" names the law; in "反间谍刑法…" it does not start a word… kept simple:
     the law name must not be the tail of a longer law name of the corpus ("反间谍法" ⊅ "谍法")."""

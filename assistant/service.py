@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import Corpus, InputError, citation_label, load_corpus
-from corpus.numerals import int_to_cn
 from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
@@ -23,7 +22,7 @@ from .query import MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
 from .retrieve import Retriever
-from .scope import outside_scope
+from .scope import documents_of_places, outside_scope
 
 DEFAULT_TOP_K = 3
 MIN_RATIO = 0.75
@@ -64,8 +63,7 @@ class Assistant:
             return refuse(question, self.corpus, [], f"《{unknown}》 is not in the corpus")
         query = make_query(text)
         named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
-        named |= frozenset(d.id for d in self.corpus.documents
-                           if d.jurisdiction and d.jurisdiction[:2] in text)
+        named |= documents_of_places(text, self.corpus)
         retrieval = self.retriever.retrieve(query, prefer_docs=named,
                                             only_docs=frozenset([doc_id]) if doc_id else frozenset())
         outside = outside_scope(text, self.corpus)

