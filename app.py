@@ -156,7 +156,7 @@ def build_ui(loader: Loader, corpus: Corpus) -> gr.Blocks:
         with gr.Tab("问答"):
             with gr.Row():
                 with gr.Column(scale=3, min_width=340):
-                    doc_filter = gr.Dropdown(documents, value="", label="检索范围")
+                    doc_filter = gr.Dropdown(documents, value="", label="检索范围", elem_id="doc-filter")
                     chat = gr.Chatbot(label="对话", elem_id="chat", height=460, render_markdown=False,
                                       sanitize_html=True, feedback_options=None, buttons=[], layout="panel",
                                       placeholder="回答只由法规原文的逐字引文组成，并注明出处。在下方输入问题，或点击示例问题。")
@@ -223,8 +223,11 @@ def main(argv=None) -> int:
     demo.queue(default_concurrency_limit=2, max_size=256)
     theme = gr.themes.Default(font=["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"],
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])  # no web fonts
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share, theme=theme, css=render.CSS,
-                footer_links=["api"])
+    try:
+        demo.launch(server_name=args.host, server_port=args.port, share=args.share, theme=theme,
+                    css=render.CSS, footer_links=["api"])
+    except OSError as exc:  # port taken, address not available
+        raise RegQAError(f"cannot serve on {args.host}:{args.port} ({exc}); choose another --port") from None
     return 0
 
 

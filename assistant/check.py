@@ -26,6 +26,7 @@ Refuses (InputError) empty text and text over MAX_CHECK_CHARS characters.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from corpus import Corpus, InputError, citation_label
@@ -94,15 +95,18 @@ def check_text(text: str, corpus: Corpus) -> CheckReport:
                          "Check it in parts")
     table = unit_table(corpus)
     mentions = [(start, doc_id) for start, _end, doc_id, _name in named_documents(text, corpus) if doc_id]
+    starts = [start for start, _ in mentions]
     items = []
     for claim in find_claims(text, corpus):
-        item = _judge(claim, corpus, table, mentions)
+        last = bisect_left(starts, claim.span[0]) - 1  # the document named last before the claim
+        item = _judge(claim, corpus, table, mentions[last][1] if last >= 0 else None)
         if item is not None:
             items.append(item)
     return CheckReport(tuple(items))
 
 
-def _judge(claim: Claim, corpus: Corpus, table: UnitTable, mentions) -> CheckItem | None:
+def _judge(claim: Claim, corpus: Corpus, table: UnitTable, named_before: str | None) -> CheckItem | None:
+    """The verdict on one claim; None for what is not worth reporting (see module docstring)."""
     ref, quote_text = claim.ref, claim.quote.text if claim.quote else None
     core = quote_core(quote_text) if quote_text is not None else None
     if core is not None and not core.text:
@@ -112,8 +116,7 @@ def _judge(claim: Claim, corpus: Corpus, table: UnitTable, mentions) -> CheckIte
     if ref is None or (ref.doc_id is None and (ref.doc_name is None or ref.doc_name in SELF_NAMES)):
         if core is None or (ref is None and len(core.text) < MIN_UNCITED_CHARS):
             return None
-        nearby = [doc_id for start, doc_id in mentions if start < claim.span[0]]
-        return _uncited(base, core, table, nearby[-1] if nearby else None, cited is not None)
+        return _uncited(base, core, table, named_before, cited is not None)
     if ref.doc_id is None:
         return CheckItem(**base, status="unknown_document", **_suggestion(core, table, None))
     scope = table.scope(ref.doc_id, ref.article, ref.sub, ref.paragraph, ref.item)

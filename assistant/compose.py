@@ -11,7 +11,7 @@ text adds only connecting words ("根据《…》的规定：") around the quote
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, replace
 
 from corpus import Corpus, citation_label
 from corpus.errors import RegQAError
@@ -51,7 +51,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     related: tuple[Citation, ...] = ()
     reason: str | None = None
-    extra: dict = field(default_factory=dict, compare=False)
+    ranking: tuple[tuple[str, int], ...] = ()  # (doc_id, article) as retrieval ranked them, top 10
+
 
     def to_json(self) -> dict:
         return {"question": self.question, "refused": self.refused, "answer": self.answer,
@@ -123,6 +124,11 @@ def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
     citations = tuple(hit_citation(corpus, h) for h in chosen)
     related = tuple(hit_citation(corpus, h) for h in hits[len(chosen):len(chosen) + 3])
     return Answer(question, False, answer_text(citations), citations, related)
+
+
+def with_ranking(answer: Answer, hits: list[Hit]) -> Answer:
+    """The answer, carrying the top-10 article ranking (used by evaluations)."""
+    return replace(answer, ranking=tuple((h.doc_id, h.article) for h in hits[:10]))
 
 
 def refuse(question: str, corpus: Corpus, hits: list[Hit], reason: str) -> Answer:

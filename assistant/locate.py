@@ -69,10 +69,9 @@ class UnitTable:
 
     def order(self, doc_id: str | None = None, article: tuple[int, int] | None = None) -> list[ArticleKey]:
         """Articles to search: `article` of `doc_id` first, then `doc_id`, then corpus order."""
-        keys = list(self.units)
-        first = [k for k in keys if doc_id and k[0] == doc_id and article and k[1:] == article]
-        same = [k for k in keys if doc_id and k[0] == doc_id and k not in first]
-        return first + same + [k for k in keys if k not in first and k not in same]
+        def rank(key: ArticleKey) -> int:
+            return 2 if key[0] != doc_id else 0 if key[1:] == article else 1
+        return sorted(self.units, key=rank)  # stable: corpus order within each rank
 
     def locate(self, fragments: list[str], order: list[ArticleKey]) -> Unit | None:
         for key in order:
@@ -103,8 +102,8 @@ class UnitTable:
         if best is None or best[1].similarity < min_similarity:
             return None
         whole, span = best
-        finest = self.locate([whole.folded.text[span.start:span.end]], [(whole.doc_id, whole.article, whole.sub)])
-        return whole, span, finest
+        key = (whole.doc_id, whole.article, whole.sub)
+        return whole, span, self.locate([whole.folded.text[span.start:span.end]], [key])
 
 
 def _bigrams(text: str) -> frozenset[str]:

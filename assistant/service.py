@@ -17,7 +17,7 @@ from corpus import Corpus, InputError, citation_label, load_corpus
 from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
-from .compose import Answer, cite, compose, refuse
+from .compose import Answer, answer_text, cite, compose, refuse, with_ranking
 from .query import MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
@@ -72,18 +72,17 @@ class Assistant:
             answer = refuse(question, self.corpus, retrieval.hits, reason)
         else:
             answer = compose(question, self.corpus, retrieval.hits, top_k, MIN_RATIO)
-        answer.extra["ranking"] = [(h.doc_id, h.article) for h in retrieval.hits[:10]]
-        return answer
+        return with_ranking(answer, retrieval.hits)
 
     def _direct(self, question: str, refs: list[Reference], top_k: int) -> Answer:
         """A question that names provisions: quote them, no retrieval."""
-        from .compose import answer_text
         citations = []
         for ref in refs[:max(top_k, len(refs))]:
             text = self.provision(ref)  # raises InputError when it does not exist
             citations.append(cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph,
                                   ref.item, text, 1.0))
-        return Answer(question, False, answer_text(citations), tuple(citations))
+        return Answer(question, False, answer_text(citations), tuple(citations),
+                      ranking=tuple((c.doc_id, c.article) for c in citations))
 
     def provision(self, ref: Reference) -> str:
         """Canonical text of the referenced provision, or InputError saying what exists."""

@@ -4,7 +4,7 @@ In: an opened `Assistant` (its corpus, index and embedding model). Out: for ever
 provisions a system ranks (up to 10 distinct (document id, article) pairs, best first), whether
 it refused, the quotes it returns (each cited to a provision) and its wall-clock latency.
 
-  product   `Assistant.ask`, what `python -m assistant ask` does. Ranking: `extra["ranking"]`
+  product   `Assistant.ask`, what `python -m assistant ask` does. Ranking: `Answer.ranking`
             (also for refusals); for questions that name provisions, the cited ones. Quotes:
             citations and related reading.
   bm25      BM25 alone over the product's chunks (`tokenize(make_query(q).lexical)`); an article
@@ -92,7 +92,7 @@ def product(assistant: Assistant) -> System:
             print(f"warning: {exc}", file=sys.stderr)
             return (), False, (Quote("", 0, 0, None, None, str(exc)),)
         shown = (*a.citations, *a.related)
-        ranking = a.extra.get("ranking") or [(c.doc_id, c.article) for c in shown]
+        ranking = a.ranking or [(c.doc_id, c.article) for c in shown]
         quotes = [Quote(c.doc_id, c.article, c.sub, c.paragraph, c.item, c.quote) for c in shown]
         return [tuple(p) for p in ranking], a.refused, quotes
     return timed(answer)

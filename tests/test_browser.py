@@ -159,3 +159,12 @@ def test_example_click_and_follow_up_question(open_page):
     ask(page, "那第五条呢？")  # no document named: the previous answer's document is meant
     assert page.locator("#chat .answer").last.locator(".cite-label").first.inner_text() == \
         "《重庆市反间谍工作条例》第五条"
+
+
+def test_document_filter_limits_the_answer(open_page):
+    page = open_page()
+    page.locator("#doc-filter input").click()
+    page.get_by_role("option", name="重庆市反间谍工作条例").click()
+    ask(page, HOTLINE)
+    labels = page.locator("#chat .answer .cite-label, #chat .refusal ~ .related .cite-label").all_inner_texts()
+    assert labels and all(label.startswith("《重庆市反间谍工作条例》") for label in labels)

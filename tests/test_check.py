@@ -20,7 +20,7 @@ CORPUS = load_corpus()
 CASES = json.loads((Path(__file__).parent / "check_cases.json").read_text(encoding="utf-8"))
 ACCEPTANCE = ("根据《重庆市反间谍工作条例》第十三条第二款，“涉密人员未经审批出境的，所在单位发现后应当立即"
               "向国家安全机关报告”。")
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 
 
 def _leaves(corpus):
@@ -126,7 +126,7 @@ def test_empty_and_over_long_text_are_refused():
 @st.composite
 def quotes(draw, min_len=6):
     """(leaf, quote): a stretch of one smallest provision."""
-    leaf = draw(st.sampled_from(LEAVES))
+    leaf = LEAVES[draw(st.integers(0, len(LEAVES) - 1))]  # an index: leaves are slow to hash
     text = leaf[4]
     assume(len(text) >= min_len)
     length = draw(st.integers(min_len, min(40, len(text))))
@@ -187,7 +187,7 @@ TOKENS = ["根据", "《重庆市反间谍工作条例》", "重庆条例", "贵
           "\u200b", "\ufeff", "第", "条", "涉密人员未经审批出境的", "应当立即向国家安全机关报告", "１２３３９"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(max_size=300),
                  st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)), max_size=40).map("".join)))
 def test_fuzz_only_project_errors_and_well_formed_reports(text):
