@@ -110,7 +110,9 @@ def build_ui(loader: Loader, corpus: Corpus) -> gr.Blocks:
         history = list(history or []) + [{"role": "user", "content": render.question_html(question or "")}]
         yield "", history, context_doc, gr.skip(), gr.skip(), gr.skip()
         try:
-            answer = loader.run(lambda a: a.ask(question or "", doc_id=doc_id or None, context_doc=context_doc))
+            doc, article = context_doc or (None, None)
+            answer = loader.run(lambda a: a.ask(question or "", doc_id=doc_id or None,
+                                                context_doc=doc, context_article=article))
         except RegQAError as exc:
             kind = "info" if str(exc) == NOT_READY else "error"
             history.append({"role": "assistant", "content": render.notice_html(str(exc), kind)})
@@ -118,7 +120,8 @@ def build_ui(loader: Loader, corpus: Corpus) -> gr.Blocks:
             return
         a = loader.get()
         history.append({"role": "assistant", "content": render.answer_html(answer)})
-        context_doc = answer.citations[0].doc_id if answer.citations else context_doc  # for follow-ups
+        if answer.citations:  # (doc_id, article) of the best citation, for follow-ups such as 那第二款呢？
+            context_doc = (answer.citations[0].doc_id, answer.citations[0].article)
         xrefs = render.answer_references(answer, a.corpus)
         yield ("", history, context_doc, render.sources_header(answer), render.source_cards(answer, a.corpus),
                gr.update(choices=xrefs, value=None, visible=bool(xrefs)))

@@ -65,7 +65,8 @@ def add_check_parser(sub) -> None:
                        help="`-` (or nothing): read the text from stdin")
     check.add_argument("--text-file", metavar="FILE", help="UTF-8 text file to check (`-`: stdin)")
     check.add_argument("--corpus", default=os.environ.get(ENV["corpus"]),
-                       help="folder of .txt regulation files (default: the built-in corpus; env REGQA_CORPUS)")
+                       help="folder of .txt regulation files (default: the built-in corpus; "
+                            "env REGQA_CORPUS)")
     check.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -83,7 +84,8 @@ def run_check(args) -> int:
         raise InputError(f"the text is {len(text):,} characters; the limit is {MAX_CHECK_CHARS:,}. "
                          "Check it in parts")
     report = check_text(text, load_corpus(args.corpus))
-    print(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json else render_report(report))
+    print(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if args.json
+          else render_report(report))
     return 0
 
 

@@ -12,6 +12,8 @@ Out: a `CheckReport` with one `CheckItem` per claim (`claims.find_claims`), in t
   not_found          the corpus holds nothing close (`provision_text`: the cited provision)
   no_such_provision  the document lacks the article, paragraph or item cited
   unknown_document   the cited document is not in the corpus
+                     (for these two, a quote the corpus holds verbatim gets `correct_label` and
+                     `provision_text` of where it is)
   reference_only     a citation without a quote: `provision_text` is the provision
   uncited_quote      a quote with no citation that the corpus holds verbatim (>= MIN_UNCITED_CHARS)
 A quote under a citation whose document cannot be told ("第五条规定：…" with no law named) is
@@ -128,7 +130,8 @@ def _judge(claim: Claim, corpus: Corpus, table: UnitTable, named_before: str | N
     fragments = core.fragments()
     if find_fragments(fragments, scope.folded.text):
         return CheckItem(**base, status="verified", provision_text=shown)
-    elsewhere = table.locate(fragments, table.order(ref.doc_id, (ref.article, ref.sub)))
+    order = table.order(ref.doc_id, (ref.article, ref.sub))  # the cited article, its document, the rest
+    elsewhere = table.locate(fragments, order)
     if elsewhere:
         return CheckItem(**base, status="wrong_location", correct_label=elsewhere.label,
                          provision_text=elsewhere.shown(corpus))
@@ -136,7 +139,7 @@ def _judge(claim: Claim, corpus: Corpus, table: UnitTable, named_before: str | N
     if span and span.similarity >= ALTERED_MIN_SIMILARITY:
         return CheckItem(**base, status="altered", diff=tuple(diff_ops(scope.folded, span, core)),
                          provision_text=scope.folded.original(span.start, span.end, tight=True))
-    near = table.closest(core.text, table.order(ref.doc_id, (ref.article, ref.sub)), ALTERED_MIN_SIMILARITY)
+    near = table.closest(core.text, order, ALTERED_MIN_SIMILARITY)
     if near:
         return _altered(base, core, *near)
     return CheckItem(**base, status="not_found", provision_text=shown)

@@ -67,7 +67,7 @@ class Folded:
 
 def fold(text: str, ellipses: bool = False) -> Folded:
     """Fold `text`; with `ellipses`, drop ellipses and remember where they were."""
-    dropped = {i for m in ELLIPSIS.finditer(text) for i in range(m.start(), m.end())} if ellipses else set()
+    dropped = {i for m in ELLIPSIS.finditer(text) for i in range(m.start(), m.end())} if ellipses else ()
     chars, starts, cuts = [], [], []
     for i, ch in enumerate(text):
         if i in dropped:

@@ -67,7 +67,8 @@ class UnitTable:
             paragraph = None  # "第八条第一款" of a one-paragraph article
         return next((u for u in units if u.paragraph == paragraph and u.item == item), None)
 
-    def order(self, doc_id: str | None = None, article: tuple[int, int] | None = None) -> list[ArticleKey]:
+    def order(self, doc_id: str | None = None,
+              article: tuple[int, int] | None = None) -> list[ArticleKey]:
         """Articles to search: `article` of `doc_id` first, then `doc_id`, then corpus order."""
         def rank(key: ArticleKey) -> int:
             return 2 if key[0] != doc_id else 0 if key[1:] == article else 1

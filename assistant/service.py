@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 from corpus import Corpus, InputError, citation_label, load_corpus
+from corpus.numerals import NUMERAL_CLASS, cn_to_int
 from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
@@ -25,6 +28,8 @@ from .retrieve import Retriever
 from .scope import documents_of_places, outside_scope
 
 DEFAULT_TOP_K = 3
+FOLLOW_UP = re.compile(rf"第\s*(?P<para>{NUMERAL_CLASS})\s*款(?:\s*第\s*[（(]?(?P<item>{NUMERAL_CLASS})[）)]?\s*项)?"
+                       rf"|第\s*[（(]?(?P<item_only>{NUMERAL_CLASS})[）)]?\s*项")
 MIN_RATIO = 0.75
 
 
@@ -51,11 +56,14 @@ class Assistant:
         return Retriever(self.index, self.model)
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, doc_id: str | None = None,
-            context_doc: str | None = None) -> Answer:
+            context_doc: str | None = None, context_article: int | None = None) -> Answer:
         """Answer with verified quotes, or refuse. `doc_id` restricts to one document;
-        `context_doc` resolves a bare "第X条" or "本条例" (e.g. from the previous turn)."""
+        `context_doc` resolves a bare "第X条" or "本条例", and with `context_article` a bare
+        "那第二款呢？" (both from the previous turn of a conversation)."""
         text = check_question(question)
-        refs = [r for r in find_references(text, self.corpus, context_doc or doc_id)]
+        refs = find_references(text, self.corpus, context_doc or doc_id)
+        if not refs and context_doc and context_article:
+            refs = follow_up_references(text, context_doc, context_article)
         if refs and all(r.doc_id for r in refs):
             return self._direct(question, refs, top_k)
         if any(r.doc_name and r.doc_id is None for r in refs):
@@ -117,6 +125,18 @@ class Assistant:
                 "paragraphs": [{"paragraph": p.number, "text": p.text,
                                 "items": [{"item": it.number, "text": it.text} for it in p.items]}
                                for p in art.paragraphs]}
+
+
+def follow_up_references(text: str, doc_id: str, article: int) -> list[Reference]:
+    """"那第二款呢？" after 重庆条例第十三条 -> [Reference(doc_id, article=13, paragraph=2)];
+    "第（三）项呢" -> item 3 of that article. Nothing for text without 款/项 numbers."""
+    refs = []
+    for m in FOLLOW_UP.finditer(text):
+        para = cn_to_int(m.group("para")) if m.group("para") else None
+        item_text = m.group("item") or m.group("item_only")
+        item = cn_to_int(item_text) if item_text else None
+        refs.append(Reference(m.span(), doc_id, None, article, 0, para, item))
+    return refs
 
 
 def check_question(question: str | None) -> str:

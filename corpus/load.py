@@ -94,7 +94,12 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
 
 
 def _text_files(root: Path) -> list[Path]:
-    return [p for p in root.iterdir() if p.suffix.lower() == ".txt" and p.is_file()]
+    """The folder's own .txt files; a link that leads outside the folder is refused."""
+    files = [p for p in root.iterdir() if p.suffix.lower() == ".txt" and p.is_file()]
+    for path in files:
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise CorpusError(f"{path} links outside the corpus folder {root}; copy the file in instead")
+    return files
 
 
 def _read_manifest(root: Path) -> dict[str, dict]:

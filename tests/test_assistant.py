@@ -97,3 +97,9 @@ def test_cli_empty_question_exits_2_with_one_line():
     result = subprocess.run([sys.executable, "-m", "assistant", "ask", ""], capture_output=True, text=True)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_follow_up_paragraph_resolves_from_context(assistant):
+    answer = assistant.ask("那第二款呢？", context_doc="chongqing_tiaoli", context_article=13)
+    assert labels(answer) == ["《重庆市反间谍工作条例》第十三条第二款"]
+    assert labels(assistant.ask("本条例第五条呢", context_doc="chongqing_tiaoli")) == ["《重庆市反间谍工作条例》第五条"]

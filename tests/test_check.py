@@ -188,8 +188,8 @@ TOKENS = ["根据", "《重庆市反间谍工作条例》", "重庆条例", "贵
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.text(max_size=300),
-                 st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)), max_size=40).map("".join)))
+@given(st.one_of(st.text(max_size=300), st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)),
+                                                  max_size=40).map("".join)))
 def test_fuzz_only_project_errors_and_well_formed_reports(text):
     try:
         report = check_text(text, CORPUS)
@@ -266,7 +266,8 @@ def test_cli_text_file(tmp_path, capsys):
 
 @pytest.mark.parametrize("content, message", [
     (None, "cannot read"), (b"\xff\xfe\x00", "not UTF-8"), (b" \n ", "empty"),
-    ("重".encode() * (MAX_CHECK_CHARS + 1), "limit is 100,000")], ids=["missing", "not-utf8", "empty", "too-long"])
+    ("重".encode() * (MAX_CHECK_CHARS + 1), "limit is 100,000")],
+    ids=["missing", "not-utf8", "empty", "too-long"])
 def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys, content, message):
     path = tmp_path / "in.txt"
     if content is not None:
