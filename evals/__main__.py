@@ -1,10 +1,10 @@
-"""Command line: `python -m evals run|bench|scale …` (see --help of each).
+"""Command line: `python -m evals run|bench|scale|load …` (see --help of each).
 
     python -m evals run [--corpus DIR] [--questions FILE] [--index DIR] [--model NAME_OR_PATH]
                         [--json] [--out DIR] [--systems LIST] [--check-bar]
 
-`run` evaluates retrieval side by side (see `evals/run.py`); `bench` and `scale` hand their
-arguments to `evals.bench.main` / `evals.scale.main`, imported only when asked for.
+`run` evaluates retrieval side by side (see `evals/run.py`); `bench`, `scale` and `load` hand
+their arguments to `evals.<name>.main`, imported only when asked for.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from index.cli_common import Parser, add_common, run
 
 from .systems import SYSTEMS
 
-DELEGATED = {"bench": "latency and memory benchmark", "scale": "retrieval at corpus sizes up to 1M chunks"}
+DELEGATED = {"bench": "latency and memory benchmark", "scale": "retrieval at corpus sizes up to 1M chunks",
+             "load": "concurrent gradio_client sessions against the web server"}
 
 
 def main(argv=None) -> int:

@@ -52,7 +52,14 @@ def tokenize(text: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 (k1=1.2, b=0.75) over pre-tokenised documents."""
+    """Okapi BM25 (k1=1.2, b=0.75) over pre-tokenised documents.
+
+    Each term's posting list holds its documents and their precomputed BM25 weights (float32,
+    computed exactly as the per-document formula), so scoring a query is one vectorised
+    `out[docs] += weights` per distinct query term, O(total postings of the query's terms):
+
+        BM25([["举报", "电话"], ["举报"]]).scores(["举报", "举报"]) -> array([0.16.., 0.20..])
+    """
 
     def __init__(self, docs_tokens: list[list[str]], k1: float = 1.2, b: float = 0.75):
         self.docs_tokens = docs_tokens
@@ -60,19 +67,27 @@ class BM25:
         self.n = len(docs_tokens)
         self.lengths = np.array([len(d) for d in docs_tokens], dtype=np.float32)
         self.avg_len = float(self.lengths.mean()) if self.n else 0.0
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+        norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.avg_len, 1e-9))
+        docs: dict[str, list[int]] = {}
+        tfs: dict[str, list[int]] = {}
         for i, tokens in enumerate(docs_tokens):
             for term, tf in Counter(tokens).items():
-                self.postings.setdefault(term, []).append((i, tf))
-        self.idf = {t: math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5))
-                    for t, p in self.postings.items()}
+                docs.setdefault(term, []).append(i)
+                tfs.setdefault(term, []).append(tf)
+        self.idf = {t: math.log(1 + (self.n - len(d) + 0.5) / (len(d) + 0.5)) for t, d in docs.items()}
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, ids in docs.items():
+            tf = np.array(tfs[term], dtype=np.float32)
+            ids = np.array(ids, dtype=np.int64)
+            numerator = (np.array(tfs[term], dtype=np.float64) * self.idf[term] * (self.k1 + 1)).astype(np.float32)
+            self.postings[term] = ids, numerator / (tf + norm[ids])
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         out = np.zeros(self.n, dtype=np.float32)
-        norm = self.k1 * (1 - self.b + self.b * self.lengths / max(self.avg_len, 1e-9))
         for term in set(query_tokens):
-            for i, tf in self.postings.get(term, ()):
-                out[i] += self.idf[term] * tf * (self.k1 + 1) / (tf + norm[i])
+            posting = self.postings.get(term)
+            if posting is not None:
+                out[posting[0]] += posting[1]  # a document occurs once per posting list
         return out
 
     def known(self, term: str) -> bool:
