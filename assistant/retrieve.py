@@ -25,9 +25,9 @@ from .query import Query, is_english
 DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 100
 LEXICAL_WEIGHT = 1.0
-BIGRAM_WEIGHT = 2.0
+BIGRAM_WEIGHT = 3.0
 ARTICLE_WEIGHT = 1.0
-NAMED_DOC_BONUS = 1.0
+NAMED_DOC_BONUS = 2.0
 
 
 @dataclass(frozen=True)
@@ -136,3 +136,4 @@ def _zscores(scores: np.ndarray, ids: np.ndarray) -> dict[int, tuple[float, floa
 def _top(scores: np.ndarray) -> set[int]:
     top = np.argsort(-scores)[:LEXICAL_CANDIDATES]
     return {int(i) for i in top if scores[i] > 0}
+
