@@ -20,7 +20,7 @@ from index.chunks import Chunk
 from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
 
-from .query import Query, is_english
+from .query import EVERYDAY, Query, is_english
 
 DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 100
@@ -103,7 +103,8 @@ class Retriever:
     def coverage(self, query: Query) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words
         weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
-        never use ("护照") weighs more than a common one ("申请"). English questions are
+        never use ("护照") weighs more than a common one ("申请"). An everyday word the vocabulary
+        maps to statutory words ("国安") counts as known. English questions are
         measured on their Chinese expansion."""
         source = query.lexical if is_english(query.text) else query.text
         tokens = [t for t in set(tokenize(source)) if not t.isascii()]
@@ -111,7 +112,7 @@ class Retriever:
             return 0.0
         idf, default = general_idf()
         weights = [idf.get(t, default) for t in tokens]
-        found = sum(w for t, w in zip(tokens, weights) if self.index.bm25.known(t))
+        found = sum(w for t, w in zip(tokens, weights) if self.index.bm25.known(t) or t in EVERYDAY)
         return float(found / sum(weights))
 
 
