@@ -13,9 +13,9 @@ it refused, the quotes it returns (each cited to a provision) and its wall-clock
             as bm25.
   tutorial  the recipe a user would copy: langchain's RecursiveCharacterTextSplitter at 500
             characters (default overlap) over each raw file, FAISS IndexFlatIP, the same model,
-            no legal structure. A chunk counts as the first article whose lines it overlaps;
-            it returns its top 4 chunks (langchain's default k) as quotes of those articles,
-            so their faithfulness is measured against the article they are counted as.
+            no legal structure. Its ranking lists every article each retrieved chunk overlaps,
+            in reading order; it returns its top 4 chunks (langchain's default k) as quotes of
+            the first article each overlaps, and their faithfulness is measured against it.
 """
 from __future__ import annotations
 
@@ -170,7 +170,8 @@ def tutorial(corpus: Corpus, model, model_name: str, cache_dir: Path) -> System:
     def answer(question: str):
         _, ids = store.search(encode_queries(model, [question]), len(chunks))
         found = [chunks[i] for i in ids[0] if i >= 0]
-        ranked = [(c.doc_id, c.articles[0]) for c in found if c.articles]
+        # every article a chunk overlaps, in reading order: what a user of the recipe would see
+        ranked = list(dict.fromkeys((c.doc_id, a) for c in found for a in c.articles))
         quotes = [Quote(c.doc_id, c.articles[0] if c.articles else 0, 0, None, None, c.text)
                   for c in found[:TUTORIAL_K]]
         return ranked, False, quotes
