@@ -18,6 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # nothing leaves the
 import gradio as gr  # noqa: E402
 
 from assistant import render  # noqa: E402
+from assistant.check import check_text  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 from corpus import Corpus, InputError, RegQAError, load_corpus  # noqa: E402
 from index.cli_common import Parser, add_common, cache_dir, run  # noqa: E402
@@ -76,13 +77,7 @@ def _text(value, what: str) -> str:
 
 
 def run_check(assistant: Assistant, text: str) -> dict:
-    """The citation checker's JSON; a clear message while assistant/check.py is absent."""
-    try:
-        from assistant.check import check_text
-    except ModuleNotFoundError as exc:
-        if exc.name != "assistant.check":
-            raise
-        raise RegQAError("引文核查暂不可用：本版本缺少 assistant/check.py") from None
+    """The citation checker's JSON (`python -m assistant check --json`)."""
     return check_text(_text(text, "text"), assistant.corpus).to_json()
 
 
