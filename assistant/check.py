@@ -10,7 +10,9 @@ Out: a `CheckReport` with one `CheckItem` per claim (`claims.find_claims`), in t
   wrong_location     verbatim elsewhere (same article, then same document, then the others
                      first): `correct_label` is the finest provision holding it (item, paragraph)
   not_found          the corpus holds nothing close (`provision_text`: the cited provision)
-  no_such_provision  the document lacks the article, paragraph or item cited
+  no_such_provision  the document lacks the article, paragraph or item cited (a missing
+                     paragraph or item of an existing article whose quote stands verbatim
+                     elsewhere is wrong_location instead)
   unknown_document   the cited document is not in the corpus
                      (for these two, a quote the corpus holds verbatim gets `correct_label` and
                      `provision_text` of where it is)
@@ -123,6 +125,13 @@ def _judge(claim: Claim, corpus: Corpus, table: UnitTable, named_before: str | N
         return CheckItem(**base, status="unknown_document", **_suggestion(core, table, None))
     scope = table.scope(ref.doc_id, ref.article, ref.sub, ref.paragraph, ref.item)
     if scope is None:
+        # "第十二条第二款" where 第十二条 has one paragraph but the quote stands verbatim elsewhere:
+        # the article exists, so the citation is a wrong location, not an invented provision.
+        if core is not None and table.scope(ref.doc_id, ref.article, ref.sub, None, None):
+            elsewhere = table.locate(core.fragments(), table.order(ref.doc_id, (ref.article, ref.sub)))
+            if elsewhere:
+                return CheckItem(**base, status="wrong_location", correct_label=elsewhere.label,
+                                 provision_text=elsewhere.shown(corpus))
         return CheckItem(**base, status="no_such_provision", **_suggestion(core, table, ref.doc_id))
     shown = provision_text(corpus, scope.doc_id, scope.article, scope.sub, scope.paragraph, scope.item)
     if core is None:

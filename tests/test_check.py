@@ -274,3 +274,23 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys, content, message)
         path.write_bytes(content)
     code, out, err = _cli(["check", "--text-file", str(path)], capsys)
     assert code == 2 and out == "" and message in err and err.count("\n") == 1
+
+
+ACCEPTANCE = "根据《重庆市反间谍工作条例》第十三条第二款，“涉密人员未经审批出境的，所在单位发现后应当立即向国家安全机关报告”。"
+
+
+@pytest.mark.parametrize("text, status", [
+    (ACCEPTANCE, "verified"),
+    (ACCEPTANCE.replace("立即", "及时"), "altered"),
+    (ACCEPTANCE.replace("第十三条", "第十二条"), "wrong_location"),  # 第十二条 has one paragraph
+    (ACCEPTANCE.replace("第十三条第二款", "第十二条"), "wrong_location"),
+    (ACCEPTANCE.replace("第十三条", "第四十条"), "no_such_provision"),  # 29 articles
+])
+def test_issue_acceptance(text, status):
+    items = check_text(text, load_corpus()).to_json()["items"]
+    assert [i["status"] for i in items] == [status]
+    if status == "wrong_location":
+        assert items[0]["correct_label"] == "《重庆市反间谍工作条例》第十三条第二款"
+    if status == "altered":
+        assert [op for op in items[0]["diff"] if op["op"] != "equal"] == [
+            {"op": "replace", "quote": "及时", "law": "立即"}]
