@@ -24,6 +24,7 @@ DEFAULT_MODEL = "multilingual-e5-small-offline"
 QUERY_PROMPTS = ("query",)
 PASSAGE_PROMPTS = ("passage", "document", "corpus")
 QUERY_THREADS = 1  # see encode_queries
+_default_threads: int | None = None  # torch's own choice, read before the first change
 
 
 class ModelError(RegQAError):
@@ -95,9 +96,6 @@ def set_threads(n: int | None) -> None:
         torch.set_num_threads(n)
 
 
-_default_threads: int | None = None
-
-
 def _encode(model, texts: list[str], prompt: str | None, batch_size: int) -> np.ndarray:
     """One forward pass per batch of `batch_size` texts, as `SentenceTransformer.encode` does it
     (same preprocessing, modules and normalisation, so the same vectors) minus its per-call
@@ -136,10 +134,11 @@ def encode_queries(model, texts: Sequence[str]) -> np.ndarray:
     return _encode(model, texts, _prompt(model, QUERY_PROMPTS), batch_size=32)
 
 
-def encode_passages(model, texts: Sequence[str], batch_size: int = 64,
+def encode_passages(model, texts: Sequence[str], batch_size: int = 16,
                     progress: bool = False) -> np.ndarray:
     """(len(texts), dim) float32 unit vectors, with the model's "passage" prompt if any.
-    Texts are batched longest first (less padding) on all cores and returned in the given order."""
+    Texts are batched longest first (less padding) on all cores and returned in the given order.
+    Small batches are fastest here (150-character passages: 36/s at 16, 30/s at 64 on 2 cores)."""
     from tqdm import tqdm
 
     texts = list(texts)
