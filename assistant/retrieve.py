@@ -28,6 +28,7 @@ LEXICAL_WEIGHT = 1.0
 BIGRAM_WEIGHT = 3.0
 ARTICLE_WEIGHT = 1.0
 NAMED_DOC_BONUS = 2.0
+DOC_DIVERSITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,11 @@ class Retriever:
         return encode_queries(self.model, [text])[0]
 
     def retrieve(self, query: Query, prefer_docs: frozenset[str] = frozenset(),
-                 only_docs: frozenset[str] = frozenset()) -> Retrieval:
+                 only_docs: frozenset[str] = frozenset(),
+                 skip_docs: frozenset[str] = frozenset()) -> Retrieval:
+        """Rank articles for `query`. `prefer_docs` get a bonus (the question names them or the
+        place they govern); only `only_docs` are kept when given; `skip_docs` are left out
+        (local rules of places the question does not ask about)."""
         index, chunks = self.index, self.index.chunks
         vector = self.embed(query.text)
         dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
@@ -79,7 +84,7 @@ class Retriever:
         by_article: dict[str, list[ChunkHit]] = {}
         for i in candidates:
             chunk = chunks[i]
-            if only_docs and chunk.doc_id not in only_docs:
+            if (only_docs and chunk.doc_id not in only_docs) or chunk.doc_id in skip_docs:
                 continue
             z, cosine = dense.get(i, (floor, float("nan")))
             score = z + LEXICAL_WEIGHT * words_n[i] + BIGRAM_WEIGHT * pairs_n[i]
@@ -92,7 +97,7 @@ class Retriever:
             score = (group[0].score + ARTICLE_WEIGHT * article_z.get(key, art_floor)
                      + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0))
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
-        hits.sort(key=lambda h: -h.score)
+        hits = diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
         cosines = sorted((c for _, c in dense.values()), reverse=True)
         return Retrieval(hits=hits,
                          dense_top=cosines[0] if cosines else 0.0,
@@ -114,6 +119,20 @@ class Retriever:
         weights = [idf.get(t, default) for t in tokens]
         found = sum(w for t, w in zip(tokens, weights) if self.index.bm25.known(t) or t in EVERYDAY)
         return float(found / sum(weights))
+
+
+def diversify(hits: list[Hit], penalty: float) -> list[Hit]:
+    """Re-rank so one document does not fill the top: each pick costs the later articles of
+    the same document `penalty` (scores themselves are kept). Statutes restate one another (a
+    provincial rule and the national article it implements), and a question is answered by all
+    of them. With penalty 1: [A1 9, A2 8.5, B1 8] -> [A1, B1, A2]."""
+    picked, left, used = [], list(hits), {}
+    while left:
+        best = max(left, key=lambda h: h.score - penalty * used.get(h.doc_id, 0))
+        left.remove(best)
+        picked.append(best)
+        used[best.doc_id] = used.get(best.doc_id, 0) + 1
+    return picked
 
 
 def general_idf() -> tuple[dict[str, float], float]:

@@ -1,12 +1,14 @@
 """Detect questions about places or laws that the corpus does not contain.
 
 In: a question and the corpus. Out: a short reason string when the question names a Chinese
-province-level place, or a law, that no document of the corpus covers; else None. General
-geography and common law names only, nothing tied to one corpus.
+province-level place, or a law, that no document of the corpus covers; else None; and, for a
+question that names places, which local documents govern them and which govern elsewhere.
+General geography and common law names only, nothing tied to one corpus.
 
     outside_scope("四川省的反间谍规定是什么？", corpus) -> "四川"   (no document of 四川)
     outside_scope("刑法对间谍罪判几年？", corpus) -> "刑法"
     outside_scope("重庆发现间谍怎么办？", corpus) -> None         (重庆市反间谍工作条例 is there)
+    outside_scope("我在上海发现间谍怎么办？", corpus) -> None     (the national law binds there)
 """
 from __future__ import annotations
 
@@ -40,38 +42,107 @@ LAWS = {
     "兵役法": "military service", "消费者权益保护法": "consumer protection", "道路交通安全法": "road traffic",
     "反间谍法实施细则": "implementing rules of the counter-espionage",
 }
+# Everyday topics and the law that governs them: a question about one of these, when the corpus
+# never uses the word and has no such law, is about a law outside the corpus.
+TOPIC_LAWS = {
+    "刑法": r"判(?:几|多少)年|最高判|判多久|量刑|prison sentence|years in prison",
+    "民法典": r"离婚|结婚|彩礼|遗产|继承|抚养费|赡养|divorce|inheritance",
+    "出境入境管理法": r"签证|visa",
+    "护照法": r"护照|passport",
+    "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|交通事故|driving licen[cs]e|traffic accident",
+    "个人所得税法": r"个人所得税|个税|income tax",
+    "劳动合同法": r"劳动合同|竞业限制|加班费|拖欠工资|employment contract|non-compete",
+    "公务员法": r"公务员|civil servant",
+    "数据安全法": r"数据出境|data export",
+}
+
+
+ENGLISH_LAW = r"\b{}\b(?:(?<=law)|(?<=code)|(?:\s+[a-z]+){{0,2}}?\s+(?:law|code|act)\b)"
+LOCATION_WORDS = re.compile(r"(?:在|到|去|来|从|往|赴|住|于|\b(?:in|at|to|from|visiting|near))\s*$", re.I)
+
+
+def place_of(doc) -> str | None:
+    """The place a local document governs, from its jurisdiction or title; None when national.
+
+    "重庆市反间谍工作条例" -> "重庆"; "中华人民共和国反间谍法" -> None; "反间谍安全防范工作规定" -> None.
+    """
+    for text in (doc.jurisdiction or "", doc.title):
+        place = next((p for p in PLACES if text.startswith(p)), None)
+        if place:
+            return place
+    return None
+
+
+def places_named(question: str) -> dict[str, list[int]]:
+    """Places the question names, in Chinese or pinyin, with where each occurrence starts:
+    "在上海和上海的…" -> {"上海": [1, 4]}."""
+    lowered = question.lower()
+    found: dict[str, list[int]] = {}
+    for place, english in PLACES.items():
+        starts = [m.start() for m in re.finditer(re.escape(place), question)]
+        starts += [m.start() for m in re.finditer(rf"\b{re.escape(english)}\b", lowered)]
+        if starts:
+            found[place] = sorted(starts)
+    return found
+
+
+def jurisdiction(question: str, corpus: Corpus) -> tuple[frozenset[str], frozenset[str]]:
+    """(documents of the places the question names, local documents of places it does not name).
+
+    National documents are in neither: they bind everywhere. A question naming no place gets
+    two empty sets.
+        "在贵州，企业的防间谍工作由谁来指导？" -> ({"guizhou_banfa"}, {"chongqing_tiaoli"})
+    """
+    named = places_named(question)
+    if not named:
+        return frozenset(), frozenset()
+    places = {d.id: place_of(d) for d in corpus.documents}
+    return (frozenset(d for d, p in places.items() if p in named),
+            frozenset(d for d, p in places.items() if p and p not in named))
 
 
 def outside_scope(question: str, corpus: Corpus) -> str | None:
-    """The place or law the question names that the corpus does not cover, or None."""
-    covered = " ".join(f"{d.title} {' '.join(d.short_names)} {d.jurisdiction or ''}"
-                       for d in corpus.documents)
-    lowered = question.lower()
-    for place, english in PLACES.items():
-        if (place in question or re.search(rf"\b{english}\b", lowered)) and place not in covered:
+    """The place or law the question names that the corpus does not cover, or None.
+
+    A place no document governs is out of scope when the question asks about that place's own
+    rules ("上海对重点单位有什么规定？"); a place named only as where something happens ("我在上海发现
+    间谍怎么办？") is not, as long as the corpus has national documents that bind there too.
+    """
+    covered = {place_of(d) for d in corpus.documents}
+    national = None in covered
+    for place, starts in places_named(question).items():
+        if place in covered:
+            continue
+        lowered = question.lower()
+        if not national or any(not LOCATION_WORDS.search(lowered[max(0, s - 12):s]) for s in starts):
             return place
     titles = [d.title for d in corpus.documents]
     for m in re.finditer(r"《([^》]{2,40})》", question):
         if not any(m.group(1) in t or t.endswith(m.group(1)) for t in titles):
             return m.group(1)
     for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0])):
-        named = _names_law(question, law) or english in lowered
+        named = _names_law(question, law) or re.search(ENGLISH_LAW.format(re.escape(english)),
+                                                         question.lower())
         if named and not any(t.endswith(law) or law in " ".join(corpus.document(d.id).short_names)
                              for t, d in zip(titles, corpus.documents)):
+            return law
+    text = corpus_text(corpus)
+    for law, topics in TOPIC_LAWS.items():
+        m = re.search(topics, question, re.I)
+        if m and m.group(0) not in text and not any(law in t for t in titles):
             return law
     return None
 
 
-def documents_of_places(question: str, corpus: Corpus) -> frozenset[str]:
-    """Documents whose jurisdiction the question names, in Chinese or pinyin:
-    "What does Chongqing require…" -> {"chongqing_tiaoli"}."""
-    lowered = question.lower()
-    found = set()
-    for doc in corpus.documents:
-        place = next((p for p in PLACES if doc.jurisdiction and doc.jurisdiction.startswith(p)), None)
-        if place and (place in question or re.search(rf"\b{PLACES[place]}\b", lowered)):
-            found.add(doc.id)
-    return frozenset(found)
+def corpus_text(corpus: Corpus) -> str:
+    """All provisions of the corpus as one string (cached per corpus)."""
+    cached = _TEXTS.get(corpus.hash)
+    if cached is None:
+        cached = _TEXTS[corpus.hash] = "\n".join(a.text for a in corpus.articles())
+    return cached
+
+
+_TEXTS: dict[str, str] = {}
 
 
 def _names_law(question: str, law: str) -> bool:

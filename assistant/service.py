@@ -20,17 +20,19 @@ from corpus.numerals import NUMERAL_CLASS, cn_to_int
 from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
+from .answer_type import asked_figure, states_figure
 from .compose import Answer, answer_text, cite, compose, refuse, with_ranking
 from .query import MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
 from .retrieve import Retriever
-from .scope import documents_of_places, outside_scope
+from .scope import jurisdiction, outside_scope
 
 DEFAULT_TOP_K = 3
 FOLLOW_UP = re.compile(rf"第\s*(?P<para>{NUMERAL_CLASS})\s*款(?:\s*第\s*[（(]?(?P<item>{NUMERAL_CLASS})[）)]?\s*项)?"
                        rf"|第\s*[（(]?(?P<item_only>{NUMERAL_CLASS})[）)]?\s*项")
 MIN_RATIO = 0.75
+FIGURE_DEPTH = 2  # articles searched for the figure a question asks for
 
 
 @dataclass
@@ -71,16 +73,33 @@ class Assistant:
             return refuse(question, self.corpus, [], f"《{unknown}》 is not in the corpus")
         query = make_query(text)
         named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
-        named |= documents_of_places(text, self.corpus)
-        retrieval = self.retriever.retrieve(query, prefer_docs=named,
-                                            only_docs=frozenset([doc_id]) if doc_id else frozenset())
+        local, elsewhere = jurisdiction(text, self.corpus)
+        retrieval = self.retriever.retrieve(query, prefer_docs=named | local,
+                                            only_docs=frozenset([doc_id]) if doc_id else frozenset(),
+                                            skip_docs=elsewhere - named)
         outside = outside_scope(text, self.corpus)
         reason = f"names {outside}, which no document covers" if outside else self.policy.reason(retrieval)
+        hits = retrieval.hits
+        if not reason:
+            hits, reason = self._figure_first(text, hits)
         if reason:
-            answer = refuse(question, self.corpus, retrieval.hits, reason)
+            answer = refuse(question, self.corpus, hits, reason)
         else:
-            answer = compose(question, self.corpus, retrieval.hits, top_k, MIN_RATIO)
-        return with_ranking(answer, retrieval.hits)
+            answer = compose(question, self.corpus, hits, top_k, MIN_RATIO)
+        return with_ranking(answer, hits)
+
+    def _figure_first(self, question: str, hits: list) -> tuple[list, str | None]:
+        """For a question that asks for a figure (years, days, yuan; `answer_type`): the hits
+        with the articles among the best `FIGURE_DEPTH` that state such a figure moved to the
+        front, and a refusal reason when none of them does."""
+        kind = asked_figure(question)
+        if not kind:
+            return hits, None
+        top = hits[:FIGURE_DEPTH]
+        stating = [h for h in top if states_figure(kind, self.corpus.document(h.doc_id).article(h.article, h.sub).text)]
+        if not stating:
+            return hits, f"the question asks for a figure ({kind}) that the closest provisions do not state"
+        return stating + [h for h in hits if h not in stating], None
 
     def _direct(self, question: str, refs: list[Reference], top_k: int) -> Answer:
         """A question that names provisions: quote them, no retrieval."""

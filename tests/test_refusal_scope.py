@@ -1,0 +1,121 @@
+"""What decides an answer's scope: places and jurisdictions, laws outside the corpus, figures a
+question asks for, and the document diversity of the ranking. Pure functions on the real
+corpus, then the real assistant on questions that are not in the evaluation set."""
+import pytest
+
+from assistant.answer_type import asked_clauses, asked_figure, states_figure
+from assistant.retrieve import Hit, diversify
+from assistant.scope import jurisdiction, outside_scope, place_of
+from corpus import load_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+def test_place_of_documents(corpus):
+    places = {d.id: place_of(d) for d in corpus.documents}
+    assert places == {"guizhou_banfa": "贵州", "chongqing_tiaoli": "重庆",
+                      "fanjiandiefa": None, "anquanfangfan_guiding": None}
+
+
+def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
+    assert jurisdiction("在贵州，企业的防间谍工作由谁来指导？", corpus) == (
+        frozenset({"guizhou_banfa"}), frozenset({"chongqing_tiaoli"}))
+    assert jurisdiction("What does Chongqing require of key units?", corpus) == (
+        frozenset({"chongqing_tiaoli"}), frozenset({"guizhou_banfa"}))
+    assert jurisdiction("贵州和重庆的规定有什么不同？", corpus) == (
+        frozenset({"guizhou_banfa", "chongqing_tiaoli"}), frozenset())
+    assert jurisdiction("发现间谍怎么举报？", corpus) == (frozenset(), frozenset())
+
+
+@pytest.mark.parametrize("question, outside", [
+    ("上海对反间谍重点单位有什么特别规定？", "上海"),  # that place's own rules
+    ("What does Sichuan Province's regulation require?", "四川"),
+    ("我在上海出差时发现有人偷拍军事设施，怎么举报？", None),  # where it happens: national law binds
+    ("I live in Shenzhen. Where do I report a spy?", None),
+    ("What does the administrative penalty law say about hearings?", "行政处罚法"),
+    ("How long do I have to appeal an administrative penalty?", None),  # a phrase, not a law's name
+    ("离婚以后房子归谁？", "民法典"),  # an everyday topic governed by a law outside the corpus
+    ("为境外窃取国家秘密最高判几年？", "刑法"),
+    ("个人有间谍行为但还不够判刑，会怎么罚？", None),
+    ("Can I get a visa extension?", "出境入境管理法"),
+    ("重庆发现间谍怎么办？", None),
+])
+def test_outside_scope(corpus, question, outside):
+    assert outside_scope(question, corpus) == outside
+
+
+def test_topic_of_another_law_is_in_scope_when_the_corpus_speaks_of_it(corpus, tmp_path):
+    """A corpus that uses the word (here a one-article text about 遗产) is not refused it."""
+    (tmp_path / "a.txt").write_text("某市遗产保护办法\n第一条 遗产由遗产管理人负责保管。\n", "utf-8")
+    small = load_corpus(tmp_path)
+    assert outside_scope("遗产由谁保管？", small) is None
+
+
+@pytest.mark.parametrize("question, clauses", [
+    ("我到重庆出差几天，重庆的反间谍条例对我也管用吗？", ["重庆的反间谍条例对我也管用吗"]),
+    ("涉密人员要提前多少天申请？找哪个部门批？", ["涉密人员要提前多少天申请", "找哪个部门批"]),
+    ("脱密期几年", ["脱密期几年"]),
+])
+def test_asked_clauses(question, clauses):
+    assert asked_clauses(question) == clauses
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("脱密期一般是几年？", "年数"),
+    ("举报奖金是多少钱？", "金额"),
+    ("What is the fine, how many yuan?", "金额"),
+    ("传唤以后最多能问多长时间？", "期限"),
+    ("许可要多少个工作日？", "天数"),
+    ("我到重庆出差几天，条例管我吗？", None),
+    ("近几年国安抓了多少间谍？", None),
+    ("单位发现间谍应该怎么办？", None),
+])
+def test_asked_figure(question, kind):
+    assert asked_figure(question) == kind
+
+
+def test_states_figure():
+    assert states_figure("年数", "自被驱逐出境之日起十年内不准入境")
+    assert states_figure("期限", "询问查证的时间不得超过八小时")
+    assert states_figure("金额", "处五万元以下罚款")
+    assert not states_figure("年数", "对离岗离职人员脱密期内履行义务的情况进行监督检查")
+    assert not states_figure("年数", "每年4月15日")  # a date, not a number of years
+    assert states_figure("天数", "每年4月15日")
+
+
+def _hit(doc, article, score):
+    return Hit(doc, article, 0, score, ())
+
+
+def test_diversify_lets_a_second_document_in():
+    hits = [_hit("a", 1, 9.0), _hit("a", 2, 8.5), _hit("b", 1, 8.0), _hit("a", 3, 7.0)]
+    assert [(h.doc_id, h.article) for h in diversify(hits, 1.0)] == [("a", 1), ("b", 1), ("a", 2), ("a", 3)]
+    assert diversify(hits, 0.0) == hits
+
+
+def test_figure_not_in_the_texts_is_refused(assistant):
+    answer = assistant.ask("离职涉密人员的脱密期最长是多少年？")
+    assert answer.refused and not answer.citations
+    assert "年数" in answer.reason
+
+
+def test_figure_in_the_texts_is_answered(assistant):
+    answer = assistant.ask("国安传唤以后，最多能问我多长时间？")
+    assert not answer.refused
+    assert (answer.citations[0].document, answer.citations[0].article) == ("中华人民共和国反间谍法", 27)
+
+
+def test_place_named_as_location_is_answered_from_national_law(assistant):
+    answer = assistant.ask("我在上海发现有人偷拍军事设施，可以向哪里举报？")
+    assert not answer.refused
+    assert all(c.document != "重庆市反间谍工作条例" and c.document != "贵州省反间谍安全防范办法"
+               for c in answer.citations)
+
+
+def test_province_question_never_cites_the_other_province(assistant):
+    answer = assistant.ask("在贵州，发现可疑情况应该向哪里举报？")
+    assert answer.citations
+    assert all(c.document != "重庆市反间谍工作条例" for c in (*answer.citations, *answer.related))
