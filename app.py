@@ -42,7 +42,9 @@ class Loader:
     def _open(self):
         corpus_dir, index_dir, model = self._args
         try:
-            self.assistant = Assistant.open(corpus_dir, index_dir, model, cache_dir(), build=True, progress=True)
+            assistant = Assistant.open(corpus_dir, index_dir, model, cache_dir(), build=True, progress=True)
+            assistant.ask(EXAMPLES[0])  # loads what the first question would wait for (encoder, jieba)
+            self.assistant = assistant
             print("assistant ready", flush=True)
         except RegQAError as exc:
             self.error = str(exc)
@@ -214,10 +216,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     corpus = load_corpus(args.corpus)  # a bad corpus folder fails now, in one line
     demo = build_ui(Loader(args.corpus, args.index, args.model), corpus)
-    # Retrieval is CPU-bound and the machine has 2 cores; torch already spreads one encode over
-    # its own intra-op threads. Two questions at a time keep both cores busy while one of them is
-    # in Python (BM25, composing); more would only make each slower. Up to 256 requests wait in
-    # line (32 busy clients fit easily); beyond that a client gets a clear "queue full" error.
+    # Retrieval is CPU-bound and the machine has 2 cores; a question's encoder runs on one thread.
+    # Two questions at a time keep both cores busy; more would only make each slower. Up to 256
+    # requests wait in line (32 busy clients fit easily); beyond that a client gets a clear
+    # "queue full" error.
     demo.queue(default_concurrency_limit=2, max_size=256)
     theme = gr.themes.Default(font=["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"],
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])  # no web fonts

