@@ -32,7 +32,7 @@ from .embed_model import DEFAULT_MODEL, encode_passages, load_model
 from .lexical import BM25, bigrams, tokenize
 from .store import FaissStore, choose_kind
 
-FORMAT_VERSION = 3  # 3: vectors from the int8 ONNX model
+FORMAT_VERSION = 4  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3)
 FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
 
 

@@ -44,9 +44,8 @@ def find_onnx(folder) -> Path | None:
     if modules[0].get("path") or not (folder / "tokenizer.json").exists():
         return None
     pooling = _json(folder / modules[1].get("path", "") / "config.json")
-    mean = pooling.get("pooling_mode") in ("mean", ["mean"]) or (
-        pooling.get("pooling_mode_mean_tokens")
-        and not any(v for k, v in pooling.items() if k.startswith("pooling_mode_") and k != "pooling_mode_mean_tokens"))
+    legacy = {k for k, v in pooling.items() if k.startswith("pooling_mode_") and v is True}
+    mean = pooling.get("pooling_mode") in ("mean", ["mean"]) or legacy == {"pooling_mode_mean_tokens"}
     if not mean or not pooling.get("include_prompt", True):
         return None
     return next((folder / f for f in ONNX_FILES if (folder / f).exists()), None)
@@ -72,7 +71,10 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        # onnxruntime's fused SkipLayerNormalization is slower here than Add + LayerNormalization
+        # (int8 e5-small, one thread, 150-character passages: 47 vs 54 passages per CPU-second)
+        self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=["SkipLayerNormFusion"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         outputs = [o.name for o in self.session.get_outputs()]
         self.output = "last_hidden_state" if "last_hidden_state" in outputs else outputs[0]
