@@ -6,8 +6,8 @@ In: a `Corpus` and an embedding model name. Out: a folder holding
     chunks.json     the chunk records, row-aligned (JSON, no pickle)
     articles.json   the article keys ("doc_id/article[-sub]"), row-aligned
     lexical.json    the BM25 tokens of each chunk, row-aligned
-    params.json     model, dimension, corpus hash and root, index kind, build time, sha256 of
-                    every file above
+    params.json     model (name and `Embedder.fingerprint`), dimension, corpus hash and root,
+                    index kind, build time, sha256 of every file above
 written into a temporary sibling folder and swapped in with `os.replace`, so an interrupted
 build leaves the previous index intact. `load_index` refuses (IndexError_) a folder built for
 another corpus or model and detects a stale or corrupted one; `ensure_index` rebuilds those.
@@ -103,7 +103,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     _write_json(tmp / "lexical.json", tokens)
     params = {"format_version": FORMAT_VERSION, "model": model_name, "dim": int(vectors.shape[1]),
               "corpus_hash": corpus.hash, "corpus_root": str(corpus.root), "n_chunks": len(chunks),
-              "index_kind": store.kind, "chunk_chars": CHUNK_CHARS,
+              "embedder": model.fingerprint, "index_kind": store.kind, "chunk_chars": CHUNK_CHARS,
               "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "build_seconds": round(time.time() - started, 2),
               "files": {name: _sha256(tmp / name) for name in FILES}}
@@ -153,9 +153,13 @@ def load_index(index_dir: Path, corpus: Corpus, model_name: str | None) -> Index
 
 def ensure_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_dir: Path,
                  model=None, progress: bool = True) -> Index:
-    """Load the index, building it first when it is missing, stale or corrupted."""
+    """Load the index, building it first when it is missing, stale or corrupted, or (given the
+    loaded `model`) embedded by another build of the model than `model.fingerprint` says."""
     try:
-        return load_index(index_dir, corpus, model_name)
+        index = load_index(index_dir, corpus, model_name)
+        if model is not None and index.params.get("embedder") != model.fingerprint:
+            raise IndexStale(f"the index at {index_dir} was embedded by another build of the model")
+        return index
     except (IndexMissing, IndexStale, IndexCorrupt) as exc:
         if progress:
             print(f"{exc.__class__.__name__[5:].lower()} index at {index_dir}: building it …",

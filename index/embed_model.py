@@ -16,6 +16,7 @@ unless `allow_download=True` is passed.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -29,6 +30,7 @@ import numpy as np
 from corpus.errors import RegQAError
 
 from .e5_offline import is_materialised, materialise_e5
+from .folder_marker import MARKER
 from .onnx_encoder import OnnxEncoder, find_onnx
 
 DEFAULT_MODEL = "multilingual-e5-small-offline"
@@ -79,6 +81,22 @@ class Embedder:
     def backend(self) -> str:
         """What computes the vectors: "onnx:<file name>" or "torch"."""
         return f"onnx:{Path(self.onnx_file).name}" if self.onnx_file else "torch"
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the exact weights, so an index notices a rebuilt model: the ONNX file's sha256
+        from the folder's marker (no hashing at start-up), else its size and modification time;
+        "torch:<name>" for torch models."""
+        if not self.onnx_file:
+            return f"torch:{self.name}"
+        folder, file = Path(self.source), Path(self.onnx_file)
+        try:
+            recorded = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
+            digest = recorded[file.relative_to(folder).as_posix()]
+        except (OSError, ValueError, KeyError, TypeError):
+            st = file.stat()
+            digest = f"{st.st_size}-{st.st_mtime_ns}"
+        return f"{self.backend}:{digest}"
 
     @property
     def prompts(self) -> dict[str, str]:

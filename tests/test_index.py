@@ -71,6 +71,17 @@ def test_build_load_stale_corrupt(small, tmp_path, model):
         load_index(index_dir, changed, "some/other-model")
 
 
+def test_index_of_another_build_of_the_model_is_rebuilt(small, tmp_path, model):
+    corpus = load_corpus(small)
+    index_dir = tmp_path / "idx"
+    build_index(corpus, index_dir, None, PROJECT_CACHE, model=model, progress=False)
+    params = json.loads((index_dir / "params.json").read_text())
+    assert params["embedder"] == model.fingerprint
+    (index_dir / "params.json").write_text(json.dumps({**params, "embedder": "onnx:older-export"}))
+    rebuilt = ensure_index(corpus, index_dir, None, PROJECT_CACHE, model=model, progress=False)
+    assert rebuilt.params["embedder"] == model.fingerprint
+
+
 def test_interrupted_build_keeps_previous_index(small, tmp_path, model, monkeypatch):
     corpus = load_corpus(small)
     index_dir = tmp_path / "idx"
