@@ -12,6 +12,7 @@ Documents the question names (by title, short name or place) get a fixed bonus.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -136,10 +137,24 @@ def diversify(hits: list[Hit], penalty: float) -> list[Hit]:
 
 
 def general_idf() -> tuple[dict[str, float], float]:
-    """jieba's IDF table of general Chinese and its median (for unseen words)."""
-    import jieba.analyse
-    table = jieba.analyse.default_tfidf
-    return table.idf_freq, table.median_idf
+    """jieba's IDF table of general Chinese (`jieba/analyse/idf.txt`, "word idf" a line) and its
+    median (for unseen words), read once. Read directly: `import jieba.analyse` would also load
+    jieba's part-of-speech tables, about a second of every cold start."""
+    global _IDF
+    if _IDF is None:
+        import jieba
+
+        path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+        table = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            word, _, value = line.rpartition(" ")
+            if word:
+                table[word] = float(value)
+        _IDF = table, sorted(table.values())[len(table) // 2]  # jieba's own median
+    return _IDF
+
+
+_IDF: tuple[dict[str, float], float] | None = None
 
 
 def _zscores(scores: np.ndarray, ids: np.ndarray) -> dict[int, tuple[float, float]]:

@@ -97,9 +97,9 @@ def test_diversify_lets_a_second_document_in():
 
 
 def test_figure_not_in_the_texts_is_refused(assistant):
-    answer = assistant.ask("离职涉密人员的脱密期最长是多少年？")
+    answer = assistant.ask("举报间谍线索查实后，能拿到多少钱奖金？")  # rewards promised, no sum given
     assert answer.refused and not answer.citations
-    assert "年数" in answer.reason
+    assert "金额" in answer.reason
 
 
 def test_figure_in_the_texts_is_answered(assistant):
