@@ -1,7 +1,7 @@
 """Does a question ask for a figure (a number of years, days, yuan…) that the texts never give?
 
-In: a question and the texts of the provisions retrieval found for it. Out: the kind of figure
-asked for when none of those texts states a figure of that kind, else None. A question whose
+In: a question; the text of a provision. Out: the kind of figure the question asks for (or
+None), and whether a provision states a figure of that kind. A question whose
 interrogative clause asks "how many years / days / yuan, how long" is answered only by a
 provision that states such a figure; a provision that merely mentions the topic ("脱密期",
 "奖励") is related reading, not an answer. General Chinese and English question words only,
@@ -27,14 +27,13 @@ FIGURES = {
     "期限": (r"多久|多长时间|多长期限|期限是多少|how long",
            rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),
 }
-CLAUSE_END = re.compile(r"[，,；;。.！!？?]")
+CLAUSE_END = re.compile(r"([，,；;。！!？?])")
 
 
 def asked_clauses(question: str) -> list[str]:
     """The clauses of a question that ask something: "我出差几天，条例管我吗？" -> ["条例管我吗"]."""
-    parts = [p for p in re.split(r"([，,；;。！!？?])", question)]
     clauses, text = [], ""
-    for part in parts:
+    for part in CLAUSE_END.split(question):
         if CLAUSE_END.fullmatch(part):
             if part in "？?" and text.strip():
                 clauses.append(text.strip())

@@ -108,12 +108,12 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     rules ("上海对重点单位有什么规定？"); a place named only as where something happens ("我在上海发现
     间谍怎么办？") is not, as long as the corpus has national documents that bind there too.
     """
+    lowered = question.lower()
     covered = {place_of(d) for d in corpus.documents}
     national = None in covered
     for place, starts in places_named(question).items():
         if place in covered:
             continue
-        lowered = question.lower()
         if not national or any(not LOCATION_WORDS.search(lowered[max(0, s - 12):s]) for s in starts):
             return place
     titles = [d.title for d in corpus.documents]
@@ -121,8 +121,7 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
         if not any(m.group(1) in t or t.endswith(m.group(1)) for t in titles):
             return m.group(1)
     for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0])):
-        named = _names_law(question, law) or re.search(ENGLISH_LAW.format(re.escape(english)),
-                                                         question.lower())
+        named = _names_law(question, law) or re.search(ENGLISH_LAW.format(re.escape(english)), lowered)
         if named and not any(t.endswith(law) or law in " ".join(corpus.document(d.id).short_names)
                              for t, d in zip(titles, corpus.documents)):
             return law

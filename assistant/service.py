@@ -95,8 +95,8 @@ class Assistant:
         kind = asked_figure(question)
         if not kind:
             return hits, None
-        top = hits[:FIGURE_DEPTH]
-        stating = [h for h in top if states_figure(kind, self.corpus.document(h.doc_id).article(h.article, h.sub).text)]
+        stating = [h for h in hits[:FIGURE_DEPTH]
+                   if states_figure(kind, self.corpus.document(h.doc_id).article(h.article, h.sub).text)]
         if not stating:
             return hits, f"the question asks for a figure ({kind}) that the closest provisions do not state"
         return stating + [h for h in hits if h not in stating], None
