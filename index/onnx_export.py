@@ -1,39 +1,37 @@
-"""Export the encoder of a sentence-transformers folder to ONNX, quantised to int8.
+"""Write the int8 ONNX encoder of a BERT sentence-transformers folder, from its weights alone.
 
-In: a folder whose transformer is a `transformers` encoder (config.json, weights, tokenizer;
-here the BERT of `e5_offline`). Out: `onnx/model_qint8_avx512_vnni.onnx` in that folder, the
-name sentence-transformers' `export_dynamic_quantized_onnx_model(model, "avx512_vnni", ...)`
-gives: inputs `input_ids`, `attention_mask` (int64, batch × tokens), output
-`last_hidden_state` (float32, batch × tokens × hidden). Pooling and normalisation stay outside.
+In: a folder with `config.json` (a `BertModel`), `model.safetensors` and `tokenizer.json`
+(here the BERT of `e5_offline`). Out: `onnx/model_qint8_avx512_vnni.onnx` in that folder (the
+name sentence-transformers gives its dynamic int8 export): inputs `input_ids`,
+`attention_mask` (int64, batch × tokens), output `last_hidden_state`; pooling and
+normalisation stay outside. The graph is written by `bert_onnx` from numpy arrays: no torch,
+no float32 export to read back (that path took ~25 s here; this one ~4 s).
 
-Quantisation is dynamic, as sentence-transformers' "avx512_vnni" config: weights int8,
-symmetric, one scale per output channel; activations uint8 with one scale per pass, computed at
-run time. It also quantises the word-embedding table (the `Gather`): 250k × 384 floats would
-make the file 400 MB instead of 120 MB and slow every cold start. One scale per pass is what
-loses precision: a few channels of a transformer's activations are far larger than the rest.
-So before export every linear layer is smoothed (SmoothQuant, Xiao et al. 2022): input channel
-k divided by s_k and weight column k multiplied by it, s_k = max|x_k|^α / max|w_k|^(1-α),
-α = `ALPHA`, the maxima over `CALIBRATION` texts; the float32 result is unchanged. Measured on
-the 210 questions and 200 chunks of the corpus, cosine to the float32 model (mean / min):
-plain int8 0.9973 / 0.9952, top-1 chunk unchanged for 79% of questions; smoothed int8
-0.9993 / 0.9980, 87%. The divisions cost time (~15% when each linear divides its own input),
-so they are shared or folded where the structure allows (`_smooth`). Int8 runs ~2× float32 on
-one core (AVX512-VNNI).
-
-Exporting needs torch, transformers and onnx; running the file needs only onnxruntime.
-(sentence-transformers' own ONNX backend needs `optimum-onnx`, which does not support
-transformers 5, hence this exporter: torch's TorchScript-based `torch.onnx.export` and
-onnxruntime's `quantize_dynamic`.)
+Quantisation: every linear layer's weights int8, symmetric, one scale per output column;
+its input uint8 with one scale per pass, computed at run time (onnxruntime's
+`DynamicQuantizeMatMul`); word-embedding rows int8 with one scale per row (250k × 384 floats
+would make the file 400 MB instead of ~120 MB and slow every cold start). Positions, LayerNorms
+and attention stay float. One activation scale per pass is what loses precision: a few
+channels of a transformer's activations are far larger than the rest. So every linear layer
+is smoothed first (SmoothQuant, Xiao et al. 2022): input channel k divided by s_k and weight
+row k multiplied by it, s_k = max|x_k|^α / max|w_k|^(1-α), α = `ALPHA`, the maxima over
+`CALIBRATION` texts run through the float graph; the float result is unchanged. The division
+is a `Mul` before the product, except for the attention's output product, whose s is folded
+into the value weights (exact: its input is a mix of value vectors). Measured on the 210
+questions and 200 chunks of the corpus, cosine to the float32 model (mean / min): plain int8
+0.9973 / 0.9952; smoothed 0.9993 / 0.9980. Int8 runs ~2× float32 on one core (AVX512-VNNI).
 """
 from __future__ import annotations
 
-import logging
-import warnings
-from contextlib import contextmanager
+import json
+import os
 from pathlib import Path
 
+import numpy as np
+
+from .bert_onnx import KINDS, BertShape, Linear, bert_graph, from_state_dict
+
 ONNX_FILE = "onnx/model_qint8_avx512_vnni.onnx"
-OPSET = 17
 ALPHA = 0.7  # 0.6-0.75 measured alike; 0.5 and 0.85 worse
 CALIBRATION = [  # the kinds of text the model sees here: prompts, Chinese statutes, questions, English
     "query: 发现间谍行为，举报电话是多少？", "query: 涉密人员未经审批出境，单位应当怎么办？",
@@ -46,125 +44,112 @@ CALIBRATION = [  # the kinds of text the model sees here: prompts, Chinese statu
     "对本单位的人员进行维护国家安全的教育，动员、组织本单位的人员防范、制止间谍行为。",
     "passage: The quick brown fox jumps over the lazy dog.",
 ]
-EXAMPLE = ([[0, 100, 200, 2], [0, 300, 2, 1]], [[1, 1, 1, 1], [1, 1, 1, 0]])  # ids, mask (padded)
+_ROWS = 8192  # word-table rows quantised at a time (keeps the float copy small)
 
 
 def export_quantized_onnx(folder: Path) -> Path:
-    """Write `folder/ONNX_FILE` from the weights in `folder`; returns its path."""
-    import onnx
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel, AutoTokenizer
+    """Write `folder/ONNX_FILE` from the weights in `folder` (atomically); returns its path."""
+    from safetensors.numpy import load_file
 
     folder = Path(folder)
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if config.get("model_type", "bert") != "bert" or config.get("hidden_act", "gelu") != "gelu":
+        raise ValueError(f"{folder}: only BERT encoders with exact GELU are exported (config {config.get('model_type')})")
+    shape = BertShape(config["hidden_size"], config["num_hidden_layers"], config["num_attention_heads"],
+                      float(config.get("layer_norm_eps", 1e-12)))
+    layers, emb = from_state_dict(load_file(str(folder / "model.safetensors")), shape.layers)
+    peaks = calibrate(shape, layers, emb, _calibration_ids(folder))
+    for layer, peak in zip(layers, peaks):
+        smooth(layer.linears, peak, ALPHA)
+        for linear in layer.linears.values():
+            linear.q, linear.scale = quantize_columns(linear.w)
+    emb.word_q, emb.word_scale = quantize_rows(emb.word)
+    emb.word = None
     target = folder / ONNX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    fp32 = target.with_name("model_fp32.tmp.onnx")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with _quiet(), torch.no_grad():
-            # eager attention traces to plain MatMul/Softmax, which quantise and fuse well
-            encoder = AutoModel.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager",
-                                                add_pooling_layer=False).eval()
-            _smooth(encoder, AutoTokenizer.from_pretrained(folder), ALPHA)
-            torch.onnx.export(*_traceable(encoder), str(fp32), dynamo=False,
-                              input_names=["input_ids", "attention_mask"],
-                              output_names=["last_hidden_state"], opset_version=OPSET,
-                              dynamic_axes={name: {0: "batch", 1: "tokens"} for name in
-                                            ("input_ids", "attention_mask", "last_hidden_state")})
-            quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                             reduce_range=False, op_types_to_quantize=["MatMul", "Gather"],
-                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        tmp.write_bytes(bert_graph(shape, layers, emb).SerializeToString())
+        os.replace(tmp, target)
     finally:
-        fp32.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     return target
 
 
-def _smooth(encoder, tokenizer, alpha: float) -> None:
-    """Smooth every `nn.Linear` of the encoder (see module docstring), with as few extra
-    operations as the structure allows: query, key and value share one s and one division of
-    their common input; the attention's output product takes its s from the value weights
-    (exact: its input is a mix of value vectors); any other linear divides its own input."""
-    import torch
-    from torch import nn
+def quantize_columns(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric int8 with one scale per column, round half to even, as onnxruntime's
+    `quantize_dynamic(per_channel=True)` does it: scale = max|w[:, n]| / 127.
 
-    modules = dict(encoder.named_modules())
-    linears = [m for m in modules.values() if isinstance(m, nn.Linear)]
-    peak = {m: torch.zeros(m.in_features) for m in linears}
-
-    def record(module, args):
-        torch.maximum(peak[module], args[0].abs().amax(dim=(0, 1)), out=peak[module])
-
-    hooks = [m.register_forward_pre_hook(record) for m in linears]
-    for text in CALIBRATION:
-        encoder(**tokenizer([text], return_tensors="pt", return_token_type_ids=False))
-    for hook in hooks:
-        hook.remove()
-
-    def factor(linear, *weights):
-        w = torch.stack([w.abs().amax(dim=0) for w in weights]).amax(dim=0)
-        return peak[linear].clamp(min=1e-5) ** alpha / w.clamp(min=1e-5) ** (1 - alpha)
-
-    def divide_input(module, s):
-        inverse = 1 / s
-        module.register_forward_pre_hook(lambda mod, args: (args[0] * inverse, *args[1:]))
-
-    done = set()
-    for name, attention in modules.items():
-        q, k, v = (getattr(attention, part, None) for part in ("query", "key", "value"))
-        if not all(isinstance(x, nn.Linear) for x in (q, k, v)):
-            continue
-        s = factor(q, q.weight, k.weight, v.weight)
-        for linear in (q, k, v):
-            linear.weight.mul_(s)
-        divide_input(attention, s)
-        done |= {q, k, v}
-        out = modules.get(name.rsplit(".", 1)[0] + ".output.dense")  # BERT: attention.output.dense
-        if isinstance(out, nn.Linear) and out.in_features == v.out_features:
-            s = factor(out, out.weight)
-            v.weight.div_(s[:, None])
-            v.bias.div_(s)
-            out.weight.mul_(s)
-            done.add(out)
-    for linear in linears:
-        if linear not in done:
-            s = factor(linear, linear.weight)
-            linear.weight.mul_(s)
-            divide_input(linear, s)
+        quantize_columns(np.array([[1.0, -0.5], [0.5, 0.25]]))
+        -> (array([[127, -127], [64, 64]], dtype=int8), array([0.00787, 0.00394], dtype=float32))
+    """
+    scale = np.abs(w).max(axis=0).astype(np.float32) / np.float32(127)
+    scale[scale == 0] = 1
+    return np.clip(np.rint(w / scale), -127, 127).astype(np.int8), scale
 
 
-def _traceable(encoder):
-    """(module, example inputs): the encoder as (input_ids, attention_mask) -> last_hidden_state."""
-    import torch
+def quantize_rows(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric int8 with one scale per row (the embedding table), in blocks of `_ROWS` rows.
 
-    class LastHiddenState(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.encoder = encoder
+        quantize_rows(np.array([[1.0, -0.5], [0.5, 0.25]]))
+        -> (array([[127, -64], [127, 64]], dtype=int8), array([0.00787, 0.00394], dtype=float32))
+    """
+    q, scale = np.empty(w.shape, np.int8), np.empty(len(w), np.float32)
+    for start in range(0, len(w), _ROWS):
+        block = w[start:start + _ROWS]
+        s = np.abs(block).max(axis=1) / np.float32(127)
+        s[s == 0] = 1
+        q[start:start + _ROWS] = np.clip(np.rint(block / s[:, None]), -127, 127)
+        scale[start:start + _ROWS] = s
+    return q, scale
 
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
-    return LastHiddenState(), tuple(torch.tensor(x) for x in EXAMPLE)
+def _calibration_ids(folder: Path) -> list[list[int]]:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    return [tokenizer.encode(text).ids for text in CALIBRATION]
 
 
-@contextmanager
-def _quiet():
-    """No load reports, progress bars, tracer warnings or quantiser advice on the console."""
-    from transformers.utils import logging as hf_logging
+def calibrate(shape: BertShape, layers: list, emb, texts_ids: list[list[int]]) -> list[dict[str, np.ndarray]]:
+    """Per layer, {kind: max |input| per channel} of each linear over the given token ids, run
+    through the float graph. Only the word rows those ids use are put in the graph."""
+    import onnxruntime as ort
+    from dataclasses import replace
 
-    root, null = logging.getLogger(), logging.NullHandler()
-    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
-    root.addHandler(null)  # keeps `logging.warning` from configuring the root logger
-    logging.disable(logging.WARNING)
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logging.disable(logging.NOTSET)
-        root.removeHandler(null)
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
+    used, remapped = np.unique(np.concatenate([np.asarray(i) for i in texts_ids]), return_inverse=True)
+    small = replace(emb, word=emb.word[used])
+    session = ort.InferenceSession(bert_graph(shape, layers, small, taps=True).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()][1:]
+    peaks = {name: 0 for name in names}
+    start = 0
+    for ids in texts_ids:
+        local = remapped[start:start + len(ids)][None, :].astype(np.int64)
+        start += len(ids)
+        for name, value in zip(names, session.run(names, {"input_ids": local,
+                                                          "attention_mask": np.ones_like(local)})):
+            peaks[name] = np.maximum(peaks[name], np.abs(value).max(axis=(0, 1)))
+    return [{kind: peaks[f"tap.{n}.{kind}"] for kind in KINDS} for n in range(shape.layers)]
+
+
+def smooth(linears: dict[str, Linear], peak: dict[str, np.ndarray], alpha: float) -> None:
+    """SmoothQuant one layer (see module docstring): sets new weight arrays and `inv_scale` on
+    its `Linear`s, never writes into the arrays they had; float results are unchanged."""
+    hidden = len(peak["ao"])
+
+    def factor(kind: str, w: np.ndarray) -> np.ndarray:
+        wmax = np.abs(w).max(axis=1)
+        return (np.maximum(peak[kind], 1e-5) ** alpha / np.maximum(wmax, 1e-5) ** (1 - alpha)).astype(np.float32)
+
+    for kind in ("qkv", "fi", "fo"):
+        lin = linears[kind]
+        s = factor(kind, lin.w)
+        lin.w = lin.w * s[:, None]
+        lin.inv_scale = (np.float32(1) / s).astype(np.float32)
+    ao, qkv = linears["ao"], linears["qkv"]
+    s = factor("ao", ao.w)
+    ao.w = ao.w * s[:, None]
+    value = np.ones(qkv.w.shape[1], np.float32)
+    value[2 * hidden:] = s  # the value columns: ao's input is a mix of them
+    qkv.w, qkv.bias = qkv.w / value, qkv.bias / value
