@@ -33,6 +33,11 @@ EVERYDAY = {
     "举报人": "举报人 保密 保护", "适用": "适用 行政区域", "管不管": "适用", "管得到": "适用", "管用": "适用",
     "范围": "适用 行政区域", "依据": "根据 制定", "为什么": "为了 目的", "目的": "为了 制定", "出台": "制定",
     "开始": "施行", "什么时候": "施行 日", "赔": "补偿 赔偿", "损失": "损失 补偿", "没收": "没收 追缴", "间谍": "间谍 间谍行为", "特务": "间谍", "卧底": "间谍", "外资": "境外",
+    # what a term means: statutes define with "本法所称…是指"
+    "什么是": "所称 是指", "什么叫": "所称 是指", "是指什么": "所称 是指", "指的是": "所称 是指",
+    "算不算": "属于 是指", "定义": "所称 是指", "笔记本": "计算机 电子设备", "设备": "设备 电子设备",
+    "扣押": "查封 扣押 冻结", "还回来": "退还 返还", "退回": "退还", "冻结": "冻结 查封 扣押",
+    "存款": "财产 存款", "账户": "财产 账户", "驱逐": "驱逐出境 遣送出境", "约谈": "约谈 传唤",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -55,6 +60,22 @@ ENGLISH = {
     "duties": "义务 职责", "obligation": "义务", "obligations": "义务", "responsibility": "责任",
     "citizen": "公民", "citizens": "公民", "individual": "个人", "individuals": "个人", "detain": "拘留",
     "detention": "拘留", "criminal": "刑事责任", "personnel": "人员", "border": "边境 出境",
+    "define": "所称 是指", "defined": "所称 是指", "definition": "所称 是指", "means": "是指",
+    "meaning": "所称 是指", "counts as": "所称 是指", "count as": "所称 是指", "constitutes": "属于 是指",
+    "device": "电子设备", "devices": "电子设备", "phone": "电话 电子设备", "phones": "电子设备",
+    "mobile": "电子设备", "laptop": "电子设备 计算机", "computer": "计算机 电子设备", "computers": "计算机 电子设备",
+    "seize": "查封 扣押", "seized": "查封 扣押", "seizure": "查封 扣押", "confiscate": "没收",
+    "confiscated": "没收", "freeze": "冻结", "frozen": "冻结", "property": "财产 财物", "bank": "财产 存款",
+    "return": "返回 退还", "returned": "退还 返还", "expel": "驱逐出境", "expelled": "驱逐出境",
+    "deport": "遣送出境 驱逐出境", "deported": "遣送出境 驱逐出境", "re-enter": "入境", "re-entering": "入境",
+    "entry": "入境", "enter": "入境", "abuse": "滥用职权", "power": "职权", "powers": "职权",
+    "officer": "工作人员", "officers": "工作人员", "official": "工作人员", "officials": "工作人员",
+    "complain": "检举 控告 申诉", "complaint": "检举 控告 申诉", "appeal": "申诉 复议 诉讼",
+    "sue": "诉讼", "lawsuit": "诉讼", "summon": "传唤", "summoned": "传唤", "interview": "约谈 询问",
+    "refuse": "拒绝 拒不", "refuses": "拒绝 拒不", "refused": "拒绝 拒不", "cooperate": "配合 协助",
+    "assist": "协助 配合", "compensation": "补偿 赔偿", "compensate": "补偿 赔偿", "foreigner": "境外 外国人",
+    "foreigners": "境外 外国人", "awareness": "宣传教育", "publicity": "宣传教育", "in charge": "主管 负责",
+    "competent": "主管", "department": "部门", "departments": "部门",
 }
 
 
@@ -74,9 +95,19 @@ def normalise(question: str) -> str:
 
 
 def expand(text: str) -> str:
-    """Append the statutory words for everyday and English words found in `text`."""
-    lowered = text.lower()
-    extra = [v for k, v in EVERYDAY.items() if k in text]
+    """Append the statutory words for everyday and English words found in `text`. A one-character
+    word counts only as a word of its own ("管" in "谁来管" but not in "主管部门")."""
+    from index.lexical import words
+
+    lowered, own = text.lower(), None
+    extra = []
+    for key, value in EVERYDAY.items():
+        if len(key) == 1:
+            own = set(words(text)) if own is None else own
+            if key in own:
+                extra.append(value)
+        elif key in text:
+            extra.append(value)
     extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
     return " ".join([text, *extra]) if extra else text
 

@@ -89,16 +89,19 @@ def named_documents(text: str, corpus: Corpus) -> list[tuple[int, int, str | Non
                 take(start + len(name) - len(alias), start + len(name), by_alias[alias], alias)
             elif not _is_self_name(name):
                 take(start, start + len(name), None, name)
+    lowered = text.lower() if len(text.lower()) == len(text) else text
     for alias, doc_id in aliases:
-        start = text.find(alias)
+        latin = alias.isascii()  # English names match in any case: "counter-espionage law"
+        haystack, needle = (lowered, alias.lower()) if latin else (text, alias)
+        start = haystack.find(needle)
         while start >= 0:
             end = start + len(alias)
             word = len(alias) <= 2 and not PROVISION_AHEAD.match(text, end)
             longer = text.startswith(("实施细则", "实施办法", "实施条例"), end)
             longer = longer or any(text.endswith(s, 0, end) for s in SELF_NAMES if len(s) > len(alias))
             if not word and not longer and not any(taken[start:end]):
-                take(start, end, doc_id, alias)
-            start = text.find(alias, end)
+                take(start, end, doc_id, text[start:end] if latin else alias)
+            start = haystack.find(needle, end)
     return sorted(found)
 
 

@@ -22,14 +22,15 @@ from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
 
 from .query import EVERYDAY, Query, is_english
+from .scope import PLACES
 
 DENSE_CANDIDATES = 256
 LEXICAL_CANDIDATES = 100
 LEXICAL_WEIGHT = 1.0
 BIGRAM_WEIGHT = 3.0
 ARTICLE_WEIGHT = 1.0
-NAMED_DOC_BONUS = 2.0
-DOC_DIVERSITY = 0.5
+NAMED_DOC_BONUS = 3.0
+DOC_DIVERSITY = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Retrieval:
     dense_margin: float  # best cosine minus the mean of the top CANDIDATES
     lexical_top: float  # best BM25 score
     coverage: float  # IDF-weighted share of the question's words found in the corpus
+    translated: bool = False  # coverage measured on a translation (English question), not its own words
 
 
 class Retriever:
@@ -104,16 +106,17 @@ class Retriever:
                          dense_top=cosines[0] if cosines else 0.0,
                          dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
                          lexical_top=float(words.max()) if len(words) else 0.0,
-                         coverage=self.coverage(query))
+                         coverage=self.coverage(query), translated=is_english(query.text))
 
     def coverage(self, query: Query) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words
         weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
         never use ("护照") weighs more than a common one ("申请"). An everyday word the vocabulary
-        maps to statutory words ("国安") counts as known. English questions are
-        measured on their Chinese expansion."""
+        maps to statutory words ("国安") counts as known. Place names do not count: they say
+        where, not what ("明天重庆会下雨吗" is not covered by a text about 重庆). English questions
+        are measured on their Chinese expansion."""
         source = query.lexical if is_english(query.text) else query.text
-        tokens = [t for t in set(tokenize(source)) if not t.isascii()]
+        tokens = [t for t in set(tokenize(source)) if not t.isascii() and t.rstrip("省市") not in PLACES]
         if not tokens:
             return 0.0
         idf, default = general_idf()

@@ -42,6 +42,12 @@ def bigrams(text: str) -> list[str]:
     return [run[i:i + 2] for run in re.findall(r"[\u3400-\u9fff]+", text) for i in range(len(run) - 1)]
 
 
+def words(text: str) -> list[str]:
+    """jieba's words in precise mode (no overlapping sub-words), lower-cased, punctuation dropped:
+    "被抓了去主管部门？" -> ["被", "抓", "了", "去", "主管部门"]."""
+    return [w for w in _get_jieba().lcut(text.lower()) if WORD.fullmatch(w)]
+
+
 def tokenize(text: str) -> list[str]:
     """Words for BM25 (see module docstring for an example)."""
     jieba = _get_jieba()

@@ -119,3 +119,22 @@ def test_province_question_never_cites_the_other_province(assistant):
     answer = assistant.ask("在贵州，发现可疑情况应该向哪里举报？")
     assert answer.citations
     assert all(c.document != "重庆市反间谍工作条例" for c in (*answer.citations, *answer.related))
+
+
+def test_question_none_of_whose_words_the_texts_use_is_refused(assistant):
+    answer = assistant.ask("重庆火锅哪家最好吃？")  # the place is covered, the topic is not
+    assert answer.refused and "nothing the question asks" in answer.reason
+
+
+def test_english_law_names_name_documents_in_any_case(assistant):
+    from assistant.refs import named_documents
+    named = named_documents("What does the counter-espionage law say about key units?", assistant.corpus)
+    assert [(d, n) for _, _, d, n in named] == [("fanjiandiefa", "counter-espionage law")]
+    answer = assistant.ask("How does the Counter-Espionage Law define espionage?")
+    assert (answer.citations[0].document, answer.citations[0].article) == ("中华人民共和国反间谍法", 4)
+
+
+def test_one_character_everyday_words_expand_only_as_words():
+    from assistant.query import expand
+    assert "管理 监督" not in expand("反间谍工作的主管部门是谁？")
+    assert "拘留" in expand("被抓了怎么办？")
