@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from index.lexical import words
+
 MAX_QUESTION_CHARS = 2000
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
@@ -96,9 +98,7 @@ def normalise(question: str) -> str:
 
 def expand(text: str) -> str:
     """Append the statutory words for everyday and English words found in `text`. A one-character
-    word counts only as a word of its own ("管" in "谁来管" but not in "主管部门")."""
-    from index.lexical import words
-
+    word counts only as a word of its own ("抓" in "被抓了", but "管" not in "主管部门")."""
     lowered, own = text.lower(), None
     extra = []
     for key, value in EVERYDAY.items():

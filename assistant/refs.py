@@ -89,7 +89,8 @@ def named_documents(text: str, corpus: Corpus) -> list[tuple[int, int, str | Non
                 take(start + len(name) - len(alias), start + len(name), by_alias[alias], alias)
             elif not _is_self_name(name):
                 take(start, start + len(name), None, name)
-    lowered = text.lower() if len(text.lower()) == len(text) else text
+    lowered = text.lower()
+    lowered = lowered if len(lowered) == len(text) else text  # offsets must stay aligned
     for alias, doc_id in aliases:
         latin = alias.isascii()  # English names match in any case: "counter-espionage law"
         haystack, needle = (lowered, alias.lower()) if latin else (text, alias)
