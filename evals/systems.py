@@ -179,7 +179,7 @@ def tutorial(corpus: Corpus, model, model_name: str, cache_dir: Path) -> System:
 
 
 def _cached_vectors(model, model_name: str, texts: list[str], folder: Path) -> np.ndarray:
-    key = hashlib.sha256("\0".join([model_name, model.backend, *texts]).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\0".join([model_name, model.fingerprint, *texts]).encode()).hexdigest()[:16]
     path = folder / f"tutorial-{key}.npy"
     if path.exists():
         vectors = np.load(path)

