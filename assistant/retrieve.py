@@ -111,8 +111,8 @@ class Retriever:
     def coverage(self, query: Query) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words
         weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
-        never use ("护照") weighs more than a common one ("申请"). An everyday word the vocabulary
-        maps to statutory words ("国安") counts as known. Place names do not count: they say
+        never use ("护照") weighs more than a common one ("申请"). An everyday word counts as known
+        when a statutory word the vocabulary maps it to is (`known`: "国安" -> 国家安全机关). Place names do not count: they say
         where, not what ("明天重庆会下雨吗" is not covered by a text about 重庆). English questions
         are measured on their Chinese expansion."""
         source = query.lexical if is_english(query.text) else query.text
@@ -121,8 +121,17 @@ class Retriever:
             return 0.0
         idf, default = general_idf()
         weights = [idf.get(t, default) for t in tokens]
-        found = sum(w for t, w in zip(tokens, weights) if self.index.bm25.known(t) or t in EVERYDAY)
+        found = sum(w for t, w in zip(tokens, weights) if self.known(t))
         return float(found / sum(weights))
+
+    def known(self, word: str) -> bool:
+        """The corpus uses the word, or one of the statutory words the vocabulary maps it to
+        ("老板" is known to a labour law that says "用人单位", not to one that never does)."""
+        bm25 = self.index.bm25
+        if bm25.known(word):
+            return True
+        mapped = [tokenize(m) for m in EVERYDAY.get(word, "").split()]
+        return any(tokens and all(bm25.known(t) for t in tokens) for tokens in mapped)
 
 
 def diversify(hits: list[Hit], penalty: float) -> list[Hit]:

@@ -128,9 +128,17 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     text = corpus_text(corpus)
     for law, topics in TOPIC_LAWS.items():
         m = re.search(topics, question, re.I)
-        if m and m.group(0) not in text and not any(law in t for t in titles):
+        if m and m.group(0) not in text and not any(law in t for t in titles) and not _field_of(law, text):
             return law
     return None
+
+
+def _field_of(law: str, text: str) -> bool:
+    """The texts are of the law's own field: they use its name's stem of two or more characters
+    other than in the law's name ("劳动合同法" -> a text that says "解除劳动合同" answers "加班费怎么算";
+    one that only cites 《数据安全法》 is not of that field; "民法典" has no such stem)."""
+    stem = re.sub(r"(?:法典|法)$", "", law)
+    return len(stem) >= 2 and re.search(re.escape(stem) + "(?!法)", text) is not None
 
 
 def corpus_text(corpus: Corpus) -> str:

@@ -138,3 +138,44 @@ def test_one_character_everyday_words_expand_only_as_words():
     from assistant.query import expand
     assert "管理 监督" not in expand("反间谍工作的主管部门是谁？")
     assert "拘留" in expand("被抓了怎么办？")
+
+
+LABOUR_RULES = """某市劳动报酬支付办法
+第一条　为了保障劳动者依法取得劳动报酬，制定本办法。
+第二条　用人单位应当以货币形式按月足额支付劳动者的劳动报酬，不得克扣或者无故拖欠。
+第三条　用人单位安排劳动者延长工作时间的，应当按照不低于劳动报酬百分之一百五十的标准支付加班工资。
+第四条　用人单位解除劳动合同的，应当依法向劳动者支付经济补偿。
+"""
+
+
+@pytest.fixture(scope="module")
+def labour(tmp_path_factory):
+    """A small regulation of another field, in a folder of its own (no manifest), indexed fresh."""
+    from assistant.service import Assistant
+    from index.cli_common import PROJECT_CACHE
+    folder = tmp_path_factory.mktemp("labour")
+    (folder / "labour.txt").write_text(LABOUR_RULES, encoding="utf-8")
+    return Assistant.open(folder, tmp_path_factory.mktemp("labour-index"), None, PROJECT_CACHE, progress=False)
+
+
+@pytest.mark.parametrize("question, article", [
+    ("老板拖欠工资不给，怎么办？", 2),  # 老板 -> 用人单位, 工资 -> 劳动报酬: words the text uses
+    ("公司让我天天加班，加班费怎么算？", 3),
+    ("被公司开除了，能拿到补偿吗？", 4),
+    ("My boss hasn't paid my wages for two months. What can I do?", 2),
+    ("How is overtime pay calculated?", 3),
+])
+def test_lay_words_of_another_field_are_answered(labour, question, article):
+    answer = labour.ask(question)
+    assert not answer.refused, answer.reason
+    assert answer.citations[0].article == article
+
+
+def test_topic_of_another_law_is_refused_unless_the_texts_are_of_its_field(labour):
+    assert labour.ask("离婚以后孩子归谁？").refused  # 民法典: the labour text never speaks of it
+    assert not labour.ask("加班费怎么算？").refused  # 劳动合同法's field: the text says 劳动合同
+
+
+def test_everyday_word_counts_as_covered_only_where_its_statutory_word_is_used(assistant, labour):
+    assert labour.retriever.known("老板") and not assistant.retriever.known("老板")
+    assert assistant.retriever.known("国安")  # -> 国家安全机关
