@@ -93,6 +93,10 @@ ENGLISH = {
     "assist": "协助 配合", "compensation": "补偿 赔偿", "compensate": "补偿 赔偿", "foreigner": "境外 外国人",
     "foreigners": "境外 外国人", "awareness": "宣传教育", "publicity": "宣传教育", "in charge": "主管 负责",
     "competent": "主管", "department": "部门", "departments": "部门",
+    # kinds of instrument, as titles name them
+    "regulations": "条例", "regulation": "条例", "measures": "办法 措施", "measure": "办法 措施",
+    "provisions": "规定", "rules": "规定 细则", "based on": "根据 依据", "come back": "返回 回国",
+    "post": "岗位 离岗",
     # other fields: work, shopping, renting, traffic, family, money, courts, papers
     "boss": "用人单位", "employer": "用人单位", "employers": "用人单位", "worker": "劳动者", "workers": "劳动者",
     "wage": "劳动报酬 工资", "wages": "劳动报酬 工资", "salary": "劳动报酬 工资", "pay": "支付 劳动报酬",
