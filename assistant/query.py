@@ -5,7 +5,8 @@ expanded text (tokenised for BM25). The vocabulary maps everyday or English word
 statutes use; it is general legal Chinese, tied to no article of any corpus.
 
     normalise("  打１２３３９举报\x07间谍？ ") -> "打12339举报间谍？"
-    expand("老百姓发现间谍怎么报警") -> "老百姓发现间谍怎么报警 公民 举报 报告 公安机关"
+    expand("老百姓发现间谍怎么报警") -> "老百姓发现间谍怎么报警 公民 举报 报告 公安机关 间谍 间谍行为"
+    expand("11月1号有什么活动") -> "11月1号有什么活动 11月1日"
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from index.lexical import words
 
 MAX_QUESTION_CHARS = 2000
+DATE_HAO = re.compile(r"(\d{1,2})月(\d{1,2})号")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 # everyday word -> statutory words (general legal Chinese, no article-specific phrases)
@@ -53,7 +55,8 @@ EVERYDAY = {
     "欠钱": "债务 借款", "欠债": "债务", "打官司": "诉讼 起诉", "法院": "人民法院", "检察院": "人民检察院",
     "公安局": "公安机关", "城管": "城市管理 综合执法", "税务局": "税务机关", "身份证": "居民身份证 身份证件",
     "隐私": "隐私 个人信息", "噪音": "噪声", "骗子": "诈骗 欺诈", "被骗": "诈骗 欺诈", "欺骗": "欺诈",
-    "买东西": "购买 商品", "东西": "商品 物品", "房租": "租金", "涨": "提高 上涨", "涨价": "提高 价格",
+    "漏洞": "隐患 风险隐患", "隐患": "隐患 风险隐患", "通知": "告知 通知", "告诉": "告知", "原则": "原则 坚持",
+    "指导思想": "坚持 指导", "买东西": "购买 商品", "东西": "商品 物品", "房租": "租金", "涨": "提高 上涨", "涨价": "提高 价格",
     "淘宝": "网络 电子商务", "京东": "网络 电子商务", "拼多多": "网络 电子商务", "微信": "网络 信息",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
@@ -139,6 +142,7 @@ def expand(text: str) -> str:
         elif key in text:
             extra.append(value)
     extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
+    extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     return " ".join([text, *extra]) if extra else text
 
 

@@ -140,6 +140,11 @@ def test_one_character_everyday_words_expand_only_as_words():
     assert "拘留" in expand("被抓了怎么办？")
 
 
+def test_spoken_dates_expand_to_written_ones():
+    from assistant.query import expand
+    assert expand("4月15号是什么日子？").endswith("4月15日")
+
+
 LABOUR_RULES = """某市劳动报酬支付办法
 第一条　为了保障劳动者依法取得劳动报酬，制定本办法。
 第二条　用人单位应当以货币形式按月足额支付劳动者的劳动报酬，不得克扣或者无故拖欠。
