@@ -132,15 +132,8 @@ def normalise(question: str) -> str:
 def expand(text: str) -> str:
     """Append the statutory words for everyday and English words found in `text`. A one-character
     word counts only as a word of its own ("抓" in "被抓了", but "管" not in "主管部门")."""
-    lowered, own = text.lower(), None
-    extra = []
-    for key, value in EVERYDAY.items():
-        if len(key) == 1:
-            own = set(words(text)) if own is None else own
-            if key in own:
-                extra.append(value)
-        elif key in text:
-            extra.append(value)
+    lowered, own = text.lower(), set(words(text))
+    extra = [v for k, v in EVERYDAY.items() if (k in own if len(k) == 1 else k in text)]
     extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     return " ".join([text, *extra]) if extra else text

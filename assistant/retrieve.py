@@ -112,9 +112,9 @@ class Retriever:
         """Share of the question's information that the corpus's vocabulary contains: its words
         weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
         never use ("护照") weighs more than a common one ("申请"). An everyday word counts as known
-        when a statutory word the vocabulary maps it to is (`known`: "国安" -> 国家安全机关). Place names do not count: they say
-        where, not what ("明天重庆会下雨吗" is not covered by a text about 重庆). English questions
-        are measured on their Chinese expansion."""
+        when a statutory word the vocabulary maps it to is (`known`: "国安" -> 国家安全机关). Place
+        names do not count: they say where, not what ("明天重庆会下雨吗" is not covered by a text
+        about 重庆). English questions are measured on their Chinese expansion."""
         source = query.lexical if is_english(query.text) else query.text
         tokens = [t for t in set(tokenize(source)) if not t.isascii() and t.rstrip("省市") not in PLACES]
         if not tokens:

@@ -46,7 +46,7 @@ CALIBRATION = [  # the kinds of text the model sees here: prompts, Chinese statu
     "对本单位的人员进行维护国家安全的教育，动员、组织本单位的人员防范、制止间谍行为。",
     "passage: The quick brown fox jumps over the lazy dog.",
 ]
-_ROWS = 8192  # word-table rows quantised at a time (keeps the float copy small)
+_ROWS = 8192  # word-table rows quantised at a time (keeps the float temporaries small)
 
 
 def export_quantized_onnx(folder: Path) -> Path:
