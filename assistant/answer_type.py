@@ -10,6 +10,12 @@ last clause ("我到重庆出差几天，条例管我吗？" asks nothing about 
 
     asked_figure("脱密期一般是几年？") -> "年数";  states_figure("年数", "…脱密期内履行…义务…") -> False
     asked_figure("国安传唤最长能问多长时间？") -> "期限";  states_figure("期限", "…不得超过八小时…") -> True
+
+A question can also ask what befalls someone who breaks a rule (a penalty, a liability): it is
+answered by provisions that impose one, wherever the law keeps them (a 法律责任 chapter or not).
+
+    asks_penalty("单位拒不接受约谈，会怎样？") -> True;  asks_penalty("居委会该怎么处理线索？") -> False
+    states_penalty("…由国家安全机关责令改正，予以警告…") -> True
 """
 from __future__ import annotations
 
@@ -54,3 +60,26 @@ def asked_figure(question: str) -> str | None:
 def states_figure(kind: str, text: str) -> bool:
     """True when `text` states a figure of `kind`: ("年数", "自…之日起十年内不准入境") -> True."""
     return bool(re.search(FIGURES[kind][1], text))
+
+
+# a sanction asked for outright, or consequences asked for after a breach of duty
+PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|处分|法律责任|追究|追责|担责|判刑|坐牢|拘留|"
+                           r"penalt|punish|\bfines?\b|\bfined\b|liab|sanction")
+CONSEQUENCE_ASKED = re.compile(r"会怎样|会怎么样|会如何|后果|怎么处理|什么处理|如何处理|what happens|consequence")
+BREACH = re.compile(r"没|未|不|拒|违反|违法|违规|擅自|私自|非法|泄露|隐瞒|瞒|伪造|冒充|"
+                    r"\bfail|refus|violat|illegal|without|breach|\bnot\b|n't")
+PENALTY_STATED = re.compile(r"罚款|警告|处分|拘留|没收|吊销|通报批评|追究.{0,8}责任|责令.{0,6}改正|"
+                            r"依法(?:给予|予以)?处[罚理]|从其规定")
+
+
+def asks_penalty(question: str) -> bool:
+    """True when the question's asking clauses want a sanction: asked outright ("怎么处罚？"), or
+    as the consequence of a breach ("没报告会怎样？"; "会怎样" alone asks about a procedure)."""
+    asked = " ".join(asked_clauses(question)).lower()
+    whole = question.lower()
+    return bool(PENALTY_ASKED.search(asked) or (CONSEQUENCE_ASKED.search(asked) and BREACH.search(whole)))
+
+
+def states_penalty(text: str) -> bool:
+    """True when a provision imposes a sanction or refers one on: "…予以警告…" -> True."""
+    return bool(PENALTY_STATED.search(text))

@@ -14,8 +14,8 @@ it refused, the quotes it returns (each cited to a provision) and its wall-clock
   tutorial  the recipe a user would copy: langchain's RecursiveCharacterTextSplitter at 500
             characters (default overlap) over each raw file, FAISS IndexFlatIP, the same model,
             no legal structure. Its ranking lists every article each retrieved chunk overlaps,
-            in reading order; it returns its top 4 chunks (langchain's default k) as quotes of
-            the first article each overlaps, and their faithfulness is measured against it.
+            the one it holds most of first; it returns its top 4 chunks (langchain's default k)
+            as quotes of that article, and their faithfulness is measured against it.
 """
 from __future__ import annotations
 
@@ -149,15 +149,16 @@ def tutorial_chunks(corpus: Corpus) -> list[TutorialChunk]:
 
 
 def overlapped_articles(doc: Document, raw: str, start: int, end: int) -> tuple[int, ...]:
-    """Articles whose lines (heading line up to the next article's heading) overlap raw[start:end].
+    """Articles whose lines (heading line up to the next article's heading) overlap raw[start:end],
+    the one the chunk holds most of first (reading order among equals).
 
-    A chunk from the middle of 第七条 into the heading line of 第八条 -> (7, 8); the title -> ()."""
+    A chunk of the last line of 第七条 and all of 第八条 -> (8, 7); the title alone -> ()."""
     starts = [0, *itertools.accumulate(len(line) for line in raw.splitlines(keepends=True))]
-    first, last = bisect.bisect_right(starts, start), bisect.bisect_right(starts, max(start, end - 1))
     arts = doc.articles
-    bounds = [(a.line, arts[n + 1].line - 1 if n + 1 < len(arts) else len(starts))
-              for n, a in enumerate(arts)]
-    return tuple(a.number for a, (lo, hi) in zip(arts, bounds) if lo <= last and hi >= first)
+    spans = [(starts[a.line - 1], starts[arts[n + 1].line - 1] if n + 1 < len(arts) else len(raw))
+             for n, a in enumerate(arts)]
+    shares = [(min(end, hi) - max(start, lo), n) for n, (lo, hi) in enumerate(spans)]
+    return tuple(arts[n].number for share, n in sorted(shares, key=lambda s: (-s[0], s[1])) if share > 0)
 
 
 def tutorial(corpus: Corpus, model, model_name: str, cache_dir: Path) -> System:
@@ -170,7 +171,7 @@ def tutorial(corpus: Corpus, model, model_name: str, cache_dir: Path) -> System:
     def answer(question: str):
         _, ids = store.search(encode_queries(model, [question]), len(chunks))
         found = [chunks[i] for i in ids[0] if i >= 0]
-        # every article a chunk overlaps, in reading order: what a user of the recipe would see
+        # every article a chunk overlaps, the one it holds most of first
         ranked = list(dict.fromkeys((c.doc_id, a) for c in found for a in c.articles))
         quotes = [Quote(c.doc_id, c.articles[0] if c.articles else 0, 0, None, None, c.text)
                   for c in found[:TUTORIAL_K]]

@@ -3,7 +3,7 @@ question asks for, and the document diversity of the ranking. Pure functions on 
 corpus, then the real assistant on questions that are not in the evaluation set."""
 import pytest
 
-from assistant.answer_type import asked_clauses, asked_figure, states_figure
+from assistant.answer_type import asked_clauses, asked_figure, asks_penalty, states_figure, states_penalty
 from assistant.retrieve import Hit, diversify
 from assistant.scope import jurisdiction, outside_scope, place_of
 from corpus import load_corpus
@@ -150,6 +150,7 @@ LABOUR_RULES = """某市劳动报酬支付办法
 第二条　用人单位应当以货币形式按月足额支付劳动者的劳动报酬，不得克扣或者无故拖欠。
 第三条　用人单位安排劳动者延长工作时间的，应当按照不低于劳动报酬百分之一百五十的标准支付加班工资。
 第四条　用人单位解除劳动合同的，应当依法向劳动者支付经济补偿。
+第五条　用人单位未按照本规定支付加班工资或者经济补偿的，由劳动行政部门责令限期支付；逾期不支付的，处以罚款。
 """
 
 
@@ -174,6 +175,23 @@ def test_lay_words_of_another_field_are_answered(labour, question, article):
     answer = labour.ask(question)
     assert not answer.refused, answer.reason
     assert answer.citations[0].article == article
+
+
+@pytest.mark.parametrize("question, first", [
+    ("公司不发加班工资，会受到什么处罚？", 5),  # a sanction asked for: the article that imposes it
+    ("What is the penalty for a company that does not pay overtime?", 5),
+    ("加班工资按什么标准支付？", 3),  # the duty itself
+])
+def test_a_question_asking_for_a_sanction_ranks_the_article_imposing_it_first(labour, question, first):
+    assert labour.ask(question).ranking[0][1] == first
+
+
+def test_asks_penalty_and_states_penalty():
+    assert asks_penalty("单位拒不接受约谈，会怎样？") and asks_penalty("泄露秘密怎么处罚？")
+    assert asks_penalty("What happens to a company that fails to report?")
+    assert not asks_penalty("居委会收到线索该怎么处理？")  # a procedure, no breach
+    assert states_penalty("由国家安全机关责令改正，予以警告") and states_penalty("依法给予处分")
+    assert not states_penalty("国家安全机关应当严格为举报人保密")
 
 
 def test_topic_of_another_law_is_refused_unless_the_texts_are_of_its_field(labour):
