@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from index.lexical import words
+from index.lexical import word_spans, words
 
 MAX_QUESTION_CHARS = 2000
 DATE_HAO = re.compile(r"(\d{1,2})月(\d{1,2})号")
@@ -131,12 +131,30 @@ def normalise(question: str) -> str:
 
 def expand(text: str) -> str:
     """Append the statutory words for everyday and English words found in `text`. A one-character
-    word counts only as a word of its own ("抓" in "被抓了", but "管" not in "主管部门")."""
-    lowered, own = text.lower(), set(words(text))
-    extra = [v for k, v in EVERYDAY.items() if (k in own if len(k) == 1 else k in text)]
+    word counts only as a word of its own ("抓" in "被抓了", but "管" not in "主管部门"), a
+    two-character one where it does not cut across words (`within_words`: "国安" in "国安局", not
+    "目的" in "项目的进展"), a longer one anywhere (jieba splits colloquial phrases unreliably:
+    "从哪天起" -> 从 / 哪 / 天起, yet "从哪天" is meant)."""
+    lowered, own, spans = text.lower(), set(words(text)), word_spans(text)
+    extra = [v for k, v in EVERYDAY.items()
+             if (k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
     extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     return " ".join([text, *extra]) if extra else text
+
+
+def within_words(key: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    """True when `key` occurs in `text` inside one word or as whole words, given the text's word
+    `spans`: "目的" is not in "项目的进展" (项目 / 的), "国安" is in "国安局" and in "国安 局"."""
+    edges = {e for span in spans for e in span}
+    end_of = {i: end for start, end in spans for i in range(start, end)}
+    start = text.find(key)
+    while start >= 0:
+        end = start + len(key)
+        if end <= end_of.get(start, end) or (start in edges and end in edges):
+            return True
+        start = text.find(key, start + 1)
+    return False
 
 
 def make_query(question: str) -> Query:

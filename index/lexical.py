@@ -48,6 +48,12 @@ def words(text: str) -> list[str]:
     return [w for w in _get_jieba().lcut(text.lower()) if WORD.fullmatch(w)]
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of jieba's words in precise mode, covering the text:
+    "项目的进展" -> [(0, 2), (2, 3), (3, 5)] (项目 / 的 / 进展)."""
+    return [(start, end) for _, start, end in _get_jieba().tokenize(text)]
+
+
 def tokenize(text: str) -> list[str]:
     """Words for BM25 (see module docstring for an example)."""
     jieba = _get_jieba()

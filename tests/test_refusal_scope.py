@@ -140,6 +140,13 @@ def test_one_character_everyday_words_expand_only_as_words():
     assert "拘留" in expand("被抓了怎么办？")
 
 
+def test_two_character_everyday_words_do_not_match_across_words():
+    from assistant.query import EVERYDAY, expand
+    assert EVERYDAY["目的"] not in expand("打听一个涉密项目的进展")  # 项目 / 的
+    assert EVERYDAY["国安"] in expand("国安局的人来了")
+    assert EVERYDAY["管得到"] in expand("办法管不管得到我们？")  # three characters: anywhere
+
+
 def test_spoken_dates_expand_to_written_ones():
     from assistant.query import expand
     assert expand("4月15号是什么日子？").endswith("4月15日")
