@@ -11,11 +11,13 @@ last clause ("我到重庆出差几天，条例管我吗？" asks nothing about 
     asked_figure("脱密期一般是几年？") -> "年数";  states_figure("年数", "…脱密期内履行…义务…") -> False
     asked_figure("国安传唤最长能问多长时间？") -> "期限";  states_figure("期限", "…不得超过八小时…") -> True
 
-A question can also ask what befalls someone who breaks a rule (a penalty, a liability): it is
-answered by provisions that impose one, wherever the law keeps them (a 法律责任 chapter or not).
+A question can also ask for a kind of provision: what befalls someone who breaks a rule (a
+penalty: answered by provisions that impose one, in a 法律责任 chapter or not), why and on what
+basis a text was made (its purpose clause), when it takes effect. Retrieval favours provisions
+of the kind asked for.
 
-    asks_penalty("单位拒不接受约谈，会怎样？") -> True;  asks_penalty("居委会该怎么处理线索？") -> False
-    states_penalty("…由国家安全机关责令改正，予以警告…") -> True
+    asked_kinds("单位拒不接受约谈，会怎样？") -> {"penalty"};  asked_kinds("居委会该怎么处理线索？") -> set()
+    provision_kinds("…由国家安全机关责令改正，予以警告…") -> {"penalty"}
 """
 from __future__ import annotations
 
@@ -68,8 +70,20 @@ PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|处分|法
 CONSEQUENCE_ASKED = re.compile(r"会怎样|会怎么样|会如何|后果|怎么处理|什么处理|如何处理|what happens|consequence")
 BREACH = re.compile(r"没|未|不|拒|违反|违法|违规|擅自|私自|非法|泄露|隐瞒|瞒|伪造|冒充|"
                     r"\bfail|refus|violat|illegal|without|breach|\bnot\b|n't")
-PENALTY_STATED = re.compile(r"罚款|警告|处分|拘留|没收|吊销|通报批评|追究.{0,8}责任|责令.{0,6}改正|"
-                            r"依法(?:给予|予以)?处[罚理]|从其规定")
+# kind of provision -> how a provision of that kind is worded (Chinese legislative drafting: the
+# first article states purpose and basis, the last when the text takes effect)
+STATED = {
+    "penalty": re.compile(r"罚款|警告|处分|拘留|没收|吊销|通报批评|追究.{0,8}责任|责令.{0,6}改正|"
+                          r"依法(?:给予|予以)?处[罚理]|从其规定"),
+    "purpose": re.compile(r"^为了.{0,300}?制定本"),
+    "effective": re.compile(r"自.{0,24}?起(?:施行|生效)"),
+}
+ASKED = {
+    "purpose": re.compile(r"为什么|为何|目的|宗旨|依据什么|根据什么|依据哪些|根据哪些|依据的|\bwhy\b|purpose|"
+                          r"\bbasis\b|based on"),
+    "effective": re.compile(r"施行|生效|什么时候开始|哪天起|从哪天|何时起|起实施|开始实施|take effect|"
+                            r"took effect|come into force|came into force|in force|effective"),
+}
 
 
 def asks_penalty(question: str) -> bool:
@@ -80,6 +94,16 @@ def asks_penalty(question: str) -> bool:
     return bool(PENALTY_ASKED.search(asked) or (CONSEQUENCE_ASKED.search(asked) and BREACH.search(whole)))
 
 
-def states_penalty(text: str) -> bool:
-    """True when a provision imposes a sanction or refers one on: "…予以警告…" -> True."""
-    return bool(PENALTY_STATED.search(text))
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of provision (keys of `STATED`) the question's asking clauses want:
+    "没报告会怎样？" -> {"penalty"}; "这个办法是根据什么制定的？" -> {"purpose"};
+    "When does it take effect?" -> {"effective"}; "发现间谍怎么举报？" -> set()."""
+    asked = " ".join(asked_clauses(question)).lower()
+    kinds = {kind for kind, pattern in ASKED.items() if pattern.search(asked)}
+    return kinds | ({"penalty"} if asks_penalty(question) else set())
+
+
+def provision_kinds(text: str) -> set[str]:
+    """The kinds a provision is of: "为了…，根据…，制定本办法。" -> {"purpose"};
+    "…由国家安全机关责令改正，予以警告…" -> {"penalty"}; "本办法自2022年2月15日起施行。" -> {"effective"}."""
+    return {kind for kind, pattern in STATED.items() if pattern.search(text)}

@@ -6,7 +6,8 @@ Fusion is linear over normalised scores: a chunk scores the z-score of its cosin
 dense candidates, plus BM25 over jieba words and over character pairs, each divided by its
 best score; an article scores its best chunk plus the z-score of the whole article's cosine.
 Documents the question names (by title, short name or place) get a fixed bonus, and so do
-articles that impose a sanction when the question asks for one (`answer_type.asks_penalty`).
+articles of the kind the question asks for (a sanction, a purpose clause, an effective date:
+`answer_type.asked_kinds`).
 
     "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
 """
@@ -22,7 +23,7 @@ from index.chunks import Chunk
 from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
 
-from .answer_type import asks_penalty, states_penalty
+from .answer_type import asked_kinds, provision_kinds
 from .query import EVERYDAY, Query, is_english
 from .scope import PLACES
 
@@ -33,7 +34,7 @@ BIGRAM_WEIGHT = 3.0
 ARTICLE_WEIGHT = 1.0
 NAMED_DOC_BONUS = 3.0
 DOC_DIVERSITY = 1.0
-PENALTY_BONUS = 2.0
+KIND_BONUS = 2.0
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,15 @@ class Retrieval:
 class Retriever:
     def __init__(self, index: Index, model):
         self.index, self.model = index, model
-        self._penal: set[str] | None = None
+        self._kinds: dict[str, set[str]] | None = None
 
-    def penal_articles(self) -> set[str]:
-        """Keys of the articles that impose a sanction (`answer_type.states_penalty`), found once."""
-        if self._penal is None:
-            self._penal = {c.article_key for c in self.index.chunks if states_penalty(c.text)}
-        return self._penal
+    def article_kinds(self) -> dict[str, set[str]]:
+        """Article key -> the kinds of provision it is (`answer_type.provision_kinds`), found once."""
+        if self._kinds is None:
+            self._kinds = {}
+            for c in self.index.chunks:
+                self._kinds.setdefault(c.article_key, set()).update(provision_kinds(c.text))
+        return self._kinds
 
     def embed(self, text: str) -> np.ndarray:
         return encode_queries(self.model, [text])[0]
@@ -103,14 +106,15 @@ class Retriever:
             score = z + LEXICAL_WEIGHT * words_n[i] + BIGRAM_WEIGHT * pairs_n[i]
             by_article.setdefault(chunk.article_key, []).append(
                 ChunkHit(chunk, float(score), cosine, float(words[i])))
-        penal = self.penal_articles() if asks_penalty(query.original) else set()
+        wanted = asked_kinds(query.original)
+        kinds = self.article_kinds() if wanted else {}
         hits = []
         for key, group in by_article.items():
             group.sort(key=lambda h: -h.score)
             c = group[0].chunk
             score = (group[0].score + ARTICLE_WEIGHT * article_z.get(key, art_floor)
                      + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0)
-                     + (PENALTY_BONUS if key in penal else 0.0))
+                     + (KIND_BONUS if wanted & kinds.get(key, set()) else 0.0))
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
         hits = diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
         cosines = sorted((c for _, c in dense.values()), reverse=True)

@@ -3,7 +3,7 @@ question asks for, and the document diversity of the ranking. Pure functions on 
 corpus, then the real assistant on questions that are not in the evaluation set."""
 import pytest
 
-from assistant.answer_type import asked_clauses, asked_figure, asks_penalty, states_figure, states_penalty
+from assistant.answer_type import asked_clauses, asked_figure, asked_kinds, provision_kinds, states_figure
 from assistant.retrieve import Hit, diversify
 from assistant.scope import jurisdiction, outside_scope, place_of
 from corpus import load_corpus
@@ -188,17 +188,32 @@ def test_lay_words_of_another_field_are_answered(labour, question, article):
     ("公司不发加班工资，会受到什么处罚？", 5),  # a sanction asked for: the article that imposes it
     ("What is the penalty for a company that does not pay overtime?", 5),
     ("加班工资按什么标准支付？", 3),  # the duty itself
+    ("这个办法是为了什么定的？", 1),  # the purpose clause
 ])
-def test_a_question_asking_for_a_sanction_ranks_the_article_imposing_it_first(labour, question, first):
+def test_a_question_asking_for_a_kind_of_provision_ranks_one_of_that_kind_first(labour, question, first):
     assert labour.ask(question).ranking[0][1] == first
 
 
-def test_asks_penalty_and_states_penalty():
-    assert asks_penalty("单位拒不接受约谈，会怎样？") and asks_penalty("泄露秘密怎么处罚？")
-    assert asks_penalty("What happens to a company that fails to report?")
-    assert not asks_penalty("居委会收到线索该怎么处理？")  # a procedure, no breach
-    assert states_penalty("由国家安全机关责令改正，予以警告") and states_penalty("依法给予处分")
-    assert not states_penalty("国家安全机关应当严格为举报人保密")
+@pytest.mark.parametrize("question, kinds", [
+    ("单位拒不接受约谈，会怎样？", {"penalty"}),
+    ("泄露秘密怎么处罚？", {"penalty"}),
+    ("What happens to a company that fails to report?", {"penalty"}),
+    ("居委会收到线索该怎么处理？", set()),  # a procedure: no breach
+    ("这个办法是根据什么制定的？", {"purpose"}),
+    ("Why was this regulation made?", {"purpose"}),
+    ("条例从哪天起施行？", {"effective"}),
+    ("When does it take effect?", {"effective"}),
+    ("发现间谍怎么举报？", set()),
+])
+def test_asked_kinds(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_provision_kinds():
+    assert provision_kinds("由国家安全机关责令改正，予以警告") == {"penalty"}
+    assert provision_kinds("为了规范劳动报酬的支付，根据有关法律，结合本市实际，制定本规定。") == {"purpose"}
+    assert provision_kinds("本办法自2022年2月15日起施行。") == {"effective"}
+    assert provision_kinds("国家安全机关应当严格为举报人保密") == set()
 
 
 def test_topic_of_another_law_is_refused_unless_the_texts_are_of_its_field(labour):
