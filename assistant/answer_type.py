@@ -13,8 +13,8 @@ last clause ("我到重庆出差几天，条例管我吗？" asks nothing about 
 
 A question can also ask for a kind of provision: what befalls someone who breaks a rule (a
 penalty: answered by provisions that impose one, in a 法律责任 chapter or not), why and on what
-basis a text was made (its purpose clause), when it takes effect. Retrieval favours provisions
-of the kind asked for.
+basis a text was made (its purpose clause), when it takes effect, what a term means (a
+definition: "…是指…"). Retrieval favours provisions of the kind asked for.
 
     asked_kinds("单位拒不接受约谈，会怎样？") -> {"penalty"};  asked_kinds("居委会该怎么处理线索？") -> set()
     provision_kinds("…由国家安全机关责令改正，予以警告…") -> {"penalty"}
@@ -77,12 +77,15 @@ STATED = {
                           r"依法(?:给予|予以)?处[罚理]|从其规定"),
     "purpose": re.compile(r"^为了.{0,300}?制定本"),
     "effective": re.compile(r"自.{0,24}?起(?:施行|生效)"),
+    "definition": re.compile(r"所称.{0,60}?是指|(?:^|[，。；：])[^，。；：]{0,30}?是指"),
 }
 ASKED = {
     "purpose": re.compile(r"为什么|为何|目的|宗旨|依据什么|根据什么|依据哪些|根据哪些|依据的|\bwhy\b|purpose|"
                           r"\bbasis\b|based on"),
     "effective": re.compile(r"施行|生效|什么时候开始|哪天起|从哪天|何时起|起实施|开始实施|take effect|"
                             r"took effect|come into force|came into force|in force|effective"),
+    "definition": re.compile(r"什么是|是什么意思|什么意思|指的是|指什么|是指|定义|算不算|属不属于|属于.{0,12}吗|"
+                             r"what does .{0,40} mean|meaning of|defin|count as|counts as"),
 }
 
 

@@ -204,6 +204,8 @@ def test_a_question_asking_for_a_kind_of_provision_ranks_one_of_that_kind_first(
     ("条例从哪天起施行？", {"effective"}),
     ("When does it take effect?", {"effective"}),
     ("发现间谍怎么举报？", set()),
+    ("什么是间谍行为？", {"definition"}),
+    ("Does sharing photos count as espionage?", {"definition"}),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
@@ -213,6 +215,7 @@ def test_provision_kinds():
     assert provision_kinds("由国家安全机关责令改正，予以警告") == {"penalty"}
     assert provision_kinds("为了规范劳动报酬的支付，根据有关法律，结合本市实际，制定本规定。") == {"purpose"}
     assert provision_kinds("本办法自2022年2月15日起施行。") == {"effective"}
+    assert provision_kinds("本法所称间谍行为，是指下列行为：") == {"definition"}
     assert provision_kinds("国家安全机关应当严格为举报人保密") == set()
 
 
