@@ -14,7 +14,8 @@ last clause ("我到重庆出差几天，条例管我吗？" asks nothing about 
 A question can also ask for a kind of provision: what befalls someone who breaks a rule (a
 penalty: answered by provisions that impose one, in a 法律责任 chapter or not), why and on what
 basis a text was made (its purpose clause), when it takes effect, what a term means (a
-definition: "…是指…"). Retrieval favours provisions of the kind asked for.
+definition: "…是指…"), where and to whom it applies (its scope clause: "…适用本办法。").
+Retrieval favours provisions of the kind asked for.
 
     asked_kinds("单位拒不接受约谈，会怎样？") -> {"penalty"};  asked_kinds("居委会该怎么处理线索？") -> set()
     provision_kinds("…由国家安全机关责令改正，予以警告…") -> {"penalty"}
@@ -78,6 +79,7 @@ STATED = {
     "purpose": re.compile(r"^为了.{0,300}?制定本"),
     "effective": re.compile(r"自.{0,24}?起(?:施行|生效)"),
     "definition": re.compile(r"所称.{0,60}?是指|(?:^|[，。；：])[^，。；：]{0,30}?是指"),
+    "scope": re.compile(r"^[^。]{0,60}?适用本(?:法|条例|办法|规定|细则)。$|^本(?:法|条例|办法|规定|细则)适用于"),
 }
 ASKED = {
     "purpose": re.compile(r"为什么|为何|目的|宗旨|依据什么|根据什么|依据哪些|根据哪些|依据的|\bwhy\b|purpose|"
@@ -86,6 +88,7 @@ ASKED = {
                             r"took effect|come into force|came into force|in force|effective"),
     "definition": re.compile(r"什么是|是什么意思|什么意思|指的是|指什么|是指|定义|算不算|属不属于|属于.{0,12}吗|"
                              r"what does .{0,40} mean|meaning of|defin|count as|counts as"),
+    "scope": re.compile(r"适用范围|适用于|适不适用|适用吗|管不管|管得到|管得着|\bappl(?:y|ies)\b(?! for)|\bcover(?:s|ed)?\b"),
 }
 
 

@@ -206,6 +206,9 @@ def test_a_question_asking_for_a_kind_of_provision_ranks_one_of_that_kind_first(
     ("发现间谍怎么举报？", set()),
     ("什么是间谍行为？", {"definition"}),
     ("Does sharing photos count as espionage?", {"definition"}),
+    ("贵州的办法管不管得到我们公司？", {"scope"}),
+    ("Does the Chongqing regulation apply to visitors?", {"scope"}),
+    ("How do I apply for a visa?", set()),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
@@ -216,6 +219,7 @@ def test_provision_kinds():
     assert provision_kinds("为了规范劳动报酬的支付，根据有关法律，结合本市实际，制定本规定。") == {"purpose"}
     assert provision_kinds("本办法自2022年2月15日起施行。") == {"effective"}
     assert provision_kinds("本法所称间谍行为，是指下列行为：") == {"definition"}
+    assert provision_kinds("本省行政区域内反间谍安全防范工作，适用本办法。") == {"scope"}
     assert provision_kinds("国家安全机关应当严格为举报人保密") == set()
 
 
