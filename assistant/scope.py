@@ -120,8 +120,9 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     for m in re.finditer(r"《([^》]{2,40})》", question):
         if not any(m.group(1) in t or t.endswith(m.group(1)) for t in titles):
             return m.group(1)
+    longer = [*LAWS, *titles, *(n for d in corpus.documents for n in d.short_names)]
     for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0])):
-        named = _names_law(question, law) or re.search(ENGLISH_LAW.format(re.escape(english)), lowered)
+        named = _names_law(question, law, longer) or re.search(ENGLISH_LAW.format(re.escape(english)), lowered)
         if named and not any(t.endswith(law) or law in " ".join(corpus.document(d.id).short_names)
                              for t, d in zip(titles, corpus.documents)):
             return law
@@ -152,13 +153,14 @@ def corpus_text(corpus: Corpus) -> str:
 _TEXTS: dict[str, str] = {}
 
 
-def _names_law(question: str, law: str) -> bool:
-    """"刑法" in "刑法规定…" names the law; in "反间谍刑法…" it does not start a word… kept simple:
-    the law name must not be the tail of a longer law name of the corpus ("反间谍法" ⊅ "谍法")."""
+def _names_law(question: str, law: str, longer: list[str]) -> bool:
+    """The question names `law` itself, not only as the tail of a longer name in `longer` (the
+    corpus's titles and short names, the other names in `LAWS`): "刑法规定…" names 刑法;
+    "香港国安法" does not name 国安法 when 香港国安法 is in `longer`."""
+    tails = [n for n in longer if len(n) > len(law) and n.endswith(law)]
     start = question.find(law)
     while start >= 0:
-        before = question[max(0, start - 4):start]
-        if not re.search(r"(反间谍|安全防范|实施)$", before):
+        if not any(question[max(0, start + len(law) - len(n)):start + len(law)] == n for n in tails):
             return True
         start = question.find(law, start + 1)
     return False

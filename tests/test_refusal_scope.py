@@ -231,3 +231,10 @@ def test_topic_of_another_law_is_refused_unless_the_texts_are_of_its_field(labou
 def test_everyday_word_counts_as_covered_only_where_its_statutory_word_is_used(assistant, labour):
     assert labour.retriever.known("老板") and not assistant.retriever.known("老板")
     assert assistant.retriever.known("国安")  # -> 国家安全机关
+
+
+def test_a_law_named_only_inside_a_longer_name_is_not_named():
+    from assistant.scope import _names_law
+    assert not _names_law("香港国安法怎么规定？", "国安法", ["香港国安法"])
+    assert _names_law("国安法和香港国安法有什么不同？", "国安法", ["香港国安法"])
+    assert _names_law("刑法规定了什么？", "刑法", ["香港国安法"])
