@@ -25,9 +25,6 @@ from index.cli_common import Parser, add_common, cache_dir, run  # noqa: E402
 
 log = logging.getLogger("regqa.app")
 NOT_READY = "正在准备索引，请稍候…"
-EXAMPLES = ["发现间谍行为可以打什么电话举报？", "涉密人员未经审批出境，单位应当怎么办？",
-            "反间谍安全防范重点单位应当履行哪些义务？", "举报间谍行为有奖励吗？", "重庆条例第十三条",
-            "如何申请驾驶证？"]
 
 
 class Loader:
@@ -43,7 +40,7 @@ class Loader:
         corpus_dir, index_dir, model = self._args
         try:
             assistant = Assistant.open(corpus_dir, index_dir, model, cache_dir(), build=True, progress=True)
-            assistant.ask(EXAMPLES[0])  # loads what the first question would wait for (encoder, jieba)
+            assistant.ask(assistant.corpus.example_questions()[0])  # loads what a first question waits for
             self.assistant = assistant
             print("assistant ready", flush=True)
         except RegQAError as exc:
@@ -148,7 +145,7 @@ def build_ui(loader: Loader, corpus: Corpus) -> gr.Blocks:
 
     documents = [("全部文件", "")] + [(d.title, d.id) for d in corpus.documents]
     with gr.Blocks(title="法规问答", analytics_enabled=False) as demo:
-        gr.HTML("<h2 style='margin:0'>法规问答 · 反间谍法规</h2>")
+        gr.HTML(f"<h2 style='margin:0'>法规问答 · {render.esc(corpus.display_name())}</h2>")
         banner = gr.HTML(elem_id="status")
         timer = gr.Timer(1.0)
         context_doc = gr.State(None)
@@ -163,7 +160,7 @@ def build_ui(loader: Loader, corpus: Corpus) -> gr.Blocks:
                     box = gr.Textbox(show_label=False, elem_id="question", submit_btn="发送",
                                      placeholder="输入问题，例如：发现间谍行为可以打什么电话举报？（追问如：那第二款呢？）")
                     new_chat = gr.Button("新对话", size="sm")
-                    examples = gr.Examples(EXAMPLES, inputs=[box], label="示例问题（点击即问）")
+                    examples = gr.Examples(list(corpus.example_questions()), inputs=[box], label="示例问题（点击即问）")
                 with gr.Column(scale=2, min_width=340, elem_id="sources"):
                     gr.HTML("<h3 style='margin:0'>来源</h3>")
                     header = gr.HTML(render.sources_header(None))

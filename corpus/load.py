@@ -1,4 +1,5 @@
-"""Load a corpus folder: every `.txt` file in it, with an optional `manifest.json`.
+"""Load a corpus folder: every `.txt` file in it, with an optional `manifest.json` (document
+metadata; the collection's `name` and `examples`, questions the web chat offers).
 
 In: a folder path. Out: a `Corpus` (documents in file-name order) with a content hash.
 Without a manifest, a document's id is the file stem, its title the first line that is not
@@ -30,6 +31,22 @@ class Corpus:
     root: Path
     documents: tuple[Document, ...]
     hash: str
+    name: str = ""  # what the collection is called (manifest "name"), else derived: `display_name`
+    examples: tuple[str, ...] = ()  # questions to offer a user (manifest "examples"), else derived
+
+    def display_name(self) -> str:
+        """The manifest's name; else a single document's title; else "4 部法规"."""
+        if self.name:
+            return self.name
+        return self.documents[0].title if len(self.documents) == 1 else f"{len(self.documents)} 部法规"
+
+    def example_questions(self) -> tuple[str, ...]:
+        """The manifest's examples; else questions any regulation answers, about the first document:
+        ("某市劳动报酬支付办法是为了什么制定的？", "…从什么时候起施行？", "某市劳动报酬支付办法第二条")."""
+        if self.examples:
+            return self.examples
+        doc = self.documents[0]
+        return (f"{doc.title}是为了什么制定的？", f"{doc.title}从什么时候起施行？", f"{doc.title}第二条")
 
     def document(self, doc_id: str) -> Document | None:
         return next((d for d in self.documents if d.id == doc_id), None)
@@ -78,7 +95,7 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
     root = Path(root) if root else DEFAULT_CORPUS
     if not root.is_dir():
         raise CorpusError(f"corpus folder not found: {root} (give a folder of .txt regulation files)")
-    manifest = _read_manifest(root)
+    manifest, meta = _read_manifest(root)
     order = {name: i for i, name in enumerate(manifest)}
     files = sorted(_text_files(root), key=lambda p: (order.get(p.name, len(order)), p.name))
     if not files:
@@ -90,7 +107,11 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
         if key in seen:
             raise CorpusError(f"{doc.path}: title {doc.title!r} is also the title of {seen[key]}")
         seen[key] = doc.path
-    return Corpus(root=root.resolve(), documents=tuple(documents), hash=corpus_hash(root))
+    examples = meta.get("examples", [])
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        raise CorpusError(f"{root / MANIFEST}: \"examples\" must be a list of questions")
+    return Corpus(root=root.resolve(), documents=tuple(documents), hash=corpus_hash(root),
+                  name=str(meta.get("name") or ""), examples=tuple(examples))
 
 
 def _text_files(root: Path) -> list[Path]:
@@ -102,13 +123,14 @@ def _text_files(root: Path) -> list[Path]:
     return files
 
 
-def _read_manifest(root: Path) -> dict[str, dict]:
+def _read_manifest(root: Path) -> tuple[dict[str, dict], dict]:
+    """(file name -> its document entry, the manifest's top level); empty without a manifest."""
     path = root / MANIFEST
     if not path.exists():
-        return {}
+        return {}, {}
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
-        return {entry["file"]: entry for entry in entries}
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        return {entry["file"]: entry for entry in meta["documents"]}, meta
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusError(f"{path}: not a valid manifest ({exc}); expected "
                           '{"documents": [{"file": ..., "id": ..., "title": ...}]}') from None

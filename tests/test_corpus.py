@@ -80,6 +80,19 @@ def test_folder_without_manifest(tmp_path):
     assert doc.warnings and "jump" in doc.warnings[0]
 
 
+def test_collection_name_and_example_questions(corpus, tmp_path):
+    assert corpus.display_name() == "反间谍法规" and "发现间谍行为可以打什么电话举报？" in corpus.example_questions()
+    (tmp_path / "a.txt").write_text("江城市测试条例\n第一条　为了测试，制定本条例。\n", encoding="utf-8")
+    plain = load_corpus(tmp_path)  # no manifest: derived from the document
+    assert plain.display_name() == "江城市测试条例"
+    assert plain.example_questions()[0] == "江城市测试条例是为了什么制定的？"
+    (tmp_path / "b.txt").write_text("江城市另一条例\n第一条　乙。\n", encoding="utf-8")
+    assert load_corpus(tmp_path).display_name() == "2 部法规"
+    (tmp_path / "manifest.json").write_text('{"examples": "not a list", "documents": []}', encoding="utf-8")
+    with pytest.raises(CorpusError, match="examples"):
+        load_corpus(tmp_path)
+
+
 def test_errors_name_file_and_line(tmp_path):
     (tmp_path / "bad.txt").write_bytes("标题\n第一条 好。\n".encode() + b"\xff\xfe\n")
     with pytest.raises(CorpusError, match=r"bad.txt:3: not UTF-8"):
