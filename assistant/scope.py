@@ -86,6 +86,16 @@ def places_named(question: str) -> dict[str, list[int]]:
     return found
 
 
+def without_places(question: str) -> str:
+    """The question with the places it names left out (with 省/市 and, in English, a possessive):
+    "重庆市的企业要负什么责任？" -> "的企业要负什么责任？"; "Does Guizhou's rule apply?" -> "Does rule apply?"."""
+    out = question
+    for place, english in PLACES.items():
+        out = re.sub(re.escape(place) + r"(?:省|市|自治区|特别行政区)?", "", out)
+        out = re.sub(rf"\b{re.escape(english)}(?:'s)?\b\s?", "", out, flags=re.I)
+    return out
+
+
 def jurisdiction(question: str, corpus: Corpus) -> tuple[frozenset[str], frozenset[str]]:
     """(documents of the places the question names, local documents of places it does not name).
 

@@ -26,7 +26,7 @@ from .query import MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
 from .retrieve import Retriever
-from .scope import jurisdiction, outside_scope
+from .scope import jurisdiction, outside_scope, without_places
 
 DEFAULT_TOP_K = 3
 FOLLOW_UP = re.compile(rf"第\s*(?P<para>{NUMERAL_CLASS})\s*款(?:\s*第\s*[（(]?(?P<item>{NUMERAL_CLASS})[）)]?\s*项)?"
@@ -71,9 +71,10 @@ class Assistant:
         if any(r.doc_name and r.doc_id is None for r in refs):
             unknown = next(r.doc_name for r in refs if r.doc_name and r.doc_id is None)
             return refuse(question, self.corpus, [], f"《{unknown}》 is not in the corpus")
-        query = make_query(text)
         named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
         local, elsewhere = jurisdiction(text, self.corpus)
+        # the places named say where, and `local` already prefers their documents: ranked on what is asked
+        query = make_query(without_places(text) if local else text)
         retrieval = self.retriever.retrieve(query, prefer_docs=named | local,
                                             only_docs=frozenset([doc_id]) if doc_id else frozenset(),
                                             skip_docs=elsewhere - named)

@@ -238,3 +238,18 @@ def test_a_law_named_only_inside_a_longer_name_is_not_named():
     assert not _names_law("香港国安法怎么规定？", "国安法", ["香港国安法"])
     assert _names_law("国安法和香港国安法有什么不同？", "国安法", ["香港国安法"])
     assert _names_law("刑法规定了什么？", "刑法", ["香港国安法"])
+
+
+def test_without_places():
+    from assistant.scope import without_places
+    assert without_places("在重庆市，企业要负什么责任？") == "在，企业要负什么责任？"
+    assert without_places("Does Guizhou's measure apply in guizhou?") == "Does measure apply in ?"
+    assert without_places("发现间谍怎么办？") == "发现间谍怎么办？"
+
+
+def test_a_place_ranks_its_documents_first_but_not_above_what_is_asked(assistant):
+    """The place goes to the named-document bonus, not to word matching: the local article comes
+    first and the national article on the same duty is not pushed out by weaker local ones."""
+    ranking = assistant.ask("重庆国安在单位防间谍工作中扮演什么角色？").ranking
+    assert ranking[0][0] == "chongqing_tiaoli"
+    assert ("fanjiandiefa", 12) in ranking[:5]  # 国家安全机关依法协调指导、监督检查反间谍安全防范工作
