@@ -66,7 +66,7 @@ def states_figure(kind: str, text: str) -> bool:
 
 
 # a sanction asked for outright, or consequences asked for after a breach of duty
-PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|处分|法律责任|追究|追责|担责|判刑|坐牢|拘留|"
+PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|被罚|挨罚|罚吗|处分|法律责任|追究|追责|担责|判刑|坐牢|拘留|"
                            r"penalt|punish|\bfines?\b|\bfined\b|liab|sanction")
 CONSEQUENCE_ASKED = re.compile(r"会怎样|会怎么样|会如何|后果|怎么处理|什么处理|如何处理|what happens|consequence")
 BREACH = re.compile(r"没|未|不|拒|违反|违法|违规|擅自|私自|非法|泄露|隐瞒|瞒|伪造|冒充|"

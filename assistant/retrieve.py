@@ -22,6 +22,7 @@ from index.build import Index
 from index.chunks import Chunk
 from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
+from index.offtopic import on_topic_z
 
 from .answer_type import asked_kinds, provision_kinds
 from .query import EVERYDAY, Query, is_english
@@ -62,6 +63,7 @@ class Retrieval:
     lexical_top: float  # best BM25 score
     coverage: float  # IDF-weighted share of the question's words found in the corpus
     translated: bool = False  # coverage measured on a translation (English question), not its own words
+    on_topic: float = 0.0  # best cosine in spreads above everyday questions' (`index.offtopic`)
 
 
 class Retriever:
@@ -118,11 +120,14 @@ class Retriever:
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
         hits = diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
         cosines = sorted((c for _, c in dense.values()), reverse=True)
+        english = is_english(query.text)
         return Retrieval(hits=hits,
                          dense_top=cosines[0] if cosines else 0.0,
                          dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
                          lexical_top=float(words.max()) if len(words) else 0.0,
-                         coverage=self.coverage(query), translated=is_english(query.text))
+                         coverage=self.coverage(query), translated=english,
+                         on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
+                         if cosines else 0.0)
 
     def coverage(self, query: Query) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words

@@ -30,9 +30,11 @@ from corpus.errors import IndexError_
 from .chunks import CHUNK_CHARS, Chunk, chunk_documents
 from .embed_model import DEFAULT_MODEL, encode_passages, load_model
 from .lexical import BM25, bigrams, tokenize
+from .offtopic import offtopic_levels
 from .store import FaissStore, choose_kind
 
-FORMAT_VERSION = 4  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3)
+FORMAT_VERSION = 5  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3);
+# 5: params record the off-topic probes' level (`offtopic`)
 FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
 
 
@@ -104,6 +106,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     params = {"format_version": FORMAT_VERSION, "model": model_name, "dim": int(vectors.shape[1]),
               "corpus_hash": corpus.hash, "corpus_root": str(corpus.root), "n_chunks": len(chunks),
               "embedder": model.fingerprint, "index_kind": store.kind, "chunk_chars": CHUNK_CHARS,
+              "offtopic": offtopic_levels(store, model),
               "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
               "build_seconds": round(time.time() - started, 2),
               "files": {name: _sha256(tmp / name) for name in FILES}}

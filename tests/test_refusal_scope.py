@@ -4,6 +4,7 @@ corpus, then the real assistant on questions that are not in the evaluation set.
 import pytest
 
 from assistant.answer_type import asked_clauses, asked_figure, asked_kinds, provision_kinds, states_figure
+from assistant.refusal import DEFAULT_POLICY
 from assistant.retrieve import Hit, diversify
 from assistant.scope import jurisdiction, outside_scope, place_of
 from corpus import load_corpus
@@ -253,3 +254,46 @@ def test_a_place_ranks_its_documents_first_but_not_above_what_is_asked(assistant
     ranking = assistant.ask("重庆国安在单位防间谍工作中扮演什么角色？").ranking
     assert ranking[0][0] == "chongqing_tiaoli"
     assert ("fanjiandiefa", 12) in ranking[:5]  # 国家安全机关依法协调指导、监督检查反间谍安全防范工作
+
+
+DOG_RULES = """江城市养犬管理条例
+第一条　为了规范养犬行为，保障公民人身安全和健康，维护市容环境和社会秩序，根据有关法律、法规，结合本市实际，制定本条例。
+第二条　公安机关是养犬管理的主管部门，负责养犬登记、犬只收容以及查处违法养犬行为。
+第三条　个人饲养犬只的，应当自取得犬只之日起三十日内，持犬只免疫证明向居住地的公安派出所申请养犬登记。
+第四条　重点管理区内，每户限养一只犬。禁止饲养烈性犬、大型犬。
+第五条　携犬出户的，应当为犬只束犬链，由完全民事行为能力人牵领。犬只在户外排泄的，携犬人应当立即清除粪便。
+第六条　本条例自2022年5月1日起施行。
+"""
+
+
+@pytest.fixture(scope="module")
+def dogs(tmp_path_factory):
+    """A rule that says 犬 where people say 狗: none of a lay question's words need be the text's."""
+    from assistant.service import Assistant
+    from index.cli_common import PROJECT_CACHE
+    folder = tmp_path_factory.mktemp("dogs")
+    (folder / "dogs.txt").write_text(DOG_RULES, encoding="utf-8")
+    return Assistant.open(folder, tmp_path_factory.mktemp("dogs-index"), None, PROJECT_CACHE, progress=False)
+
+
+def test_question_in_other_words_about_what_the_texts_speak_of_is_answered(dogs):
+    from assistant.query import make_query
+    question = "可以养藏獒吗？"  # 藏獒: a breed of 大型犬 / 烈性犬; no word of the question is the text's
+    retrieval = dogs.retriever.retrieve(make_query(question))
+    assert retrieval.coverage < DEFAULT_POLICY.no_coverage and retrieval.on_topic >= DEFAULT_POLICY.on_topic
+    answer = dogs.ask(question)
+    assert not answer.refused and answer.citations[0].article == 4
+
+
+@pytest.mark.parametrize("question", ["明天会下雨吗？", "红烧排骨怎么做？", "Who won the chess championship?"])
+def test_everyday_question_stays_below_the_topic_level_and_is_refused(dogs, question):
+    from assistant.query import make_query
+    assert dogs.retriever.retrieve(make_query(question)).on_topic < DEFAULT_POLICY.on_topic
+    assert dogs.ask(question).refused
+
+
+def test_on_topic_z():
+    from index.offtopic import on_topic_z
+    levels = {"zh": [0.82, 0.01], "en": [0.74, 0.02]}
+    assert on_topic_z(0.86, "zh", levels) == pytest.approx(4.0)
+    assert on_topic_z(0.76, "en", levels) == pytest.approx(1.0)
