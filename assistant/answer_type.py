@@ -31,7 +31,7 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?年"),
     "天数": (r"(?<!哪)几天|多少天|多少日|几个工作日|多少个工作日|how many days",
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
-    "金额": (r"多少元|多少钱|多少万|金额是多少|具体金额|how much money|how many yuan|what amount",
+    "金额": (r"多少元|多少钱|多少万|罚多少(?![天日年月])|金额是多少|具体金额|how much money|how many yuan|what amount",
            rf"{NUMBER}\s*(?:万)?元"),
     "期限": (r"多久|多长时间|多长期限|期限是多少|how long",
            rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),

@@ -6,8 +6,10 @@ Fusion is linear over normalised scores: a chunk scores the z-score of its cosin
 dense candidates, plus BM25 over jieba words and over character pairs, each divided by its
 best score; an article scores its best chunk plus the z-score of the whole article's cosine.
 Documents the question names (by title, short name or place) get a fixed bonus, and so do
-articles of the kind the question asks for (a sanction, a purpose clause, an effective date:
-`answer_type.asked_kinds`).
+articles of the kind the question asks for (a sanction, a purpose clause, an effective date,
+a definition, a scope clause: `answer_type.asked_kinds`). When a sanction is asked for, an article
+that sanctions breaking others by citing them ("违反本条例第七条规定的，…罚款") ranks at least as
+high as the best of the articles it cites, since it rarely repeats their words.
 
     "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
 """
@@ -26,6 +28,7 @@ from index.offtopic import on_topic_z
 
 from .answer_type import asked_kinds, provision_kinds
 from .query import EVERYDAY, Query, is_english
+from .refs import find_references
 from .scope import PLACES
 
 DENSE_CANDIDATES = 256
@@ -67,9 +70,10 @@ class Retrieval:
 
 
 class Retriever:
-    def __init__(self, index: Index, model):
-        self.index, self.model = index, model
+    def __init__(self, index: Index, model, corpus=None):
+        self.index, self.model, self.corpus = index, model, corpus
         self._kinds: dict[str, set[str]] | None = None
+        self._sanctions: dict[str, list[str]] | None = None
 
     def article_kinds(self) -> dict[str, set[str]]:
         """Article key -> the kinds of provision it is (`answer_type.provision_kinds`), found once."""
@@ -78,6 +82,23 @@ class Retriever:
             for c in self.index.chunks:
                 self._kinds.setdefault(c.article_key, set()).update(provision_kinds(c.text))
         return self._kinds
+
+    def sanctions(self) -> dict[str, list[str]]:
+        """Article key -> keys of the articles of its document that sanction breaking it, by
+        citing it ("违反本条例第七条、第八条规定的，…处…罚款" sanctions 第七条 and 第八条); found once,
+        empty without the corpus (its titles resolve the citations)."""
+        if self._sanctions is None:
+            self._sanctions = {}
+            kinds = self.article_kinds() if self.corpus is not None else {}
+            for c in self.index.chunks:
+                if "penalty" not in kinds.get(c.article_key, ()):
+                    continue
+                for ref in find_references(c.text, self.corpus, c.doc_id):
+                    cited = f"{ref.doc_id}/{ref.article}-{ref.sub}" if ref.sub else f"{ref.doc_id}/{ref.article}"
+                    if ref.doc_id == c.doc_id and cited != c.article_key:
+                        keys = self._sanctions.setdefault(cited, [])
+                        keys += [c.article_key] if c.article_key not in keys else []
+        return self._sanctions
 
     def embed(self, text: str) -> np.ndarray:
         return encode_queries(self.model, [text])[0]
@@ -110,12 +131,21 @@ class Retriever:
                 ChunkHit(chunk, float(score), cosine, float(words[i])))
         wanted = asked_kinds(query.original)
         kinds = self.article_kinds() if wanted else {}
-        hits = []
+        base = {}
         for key, group in by_article.items():
             group.sort(key=lambda h: -h.score)
+            base[key] = group[0].score + ARTICLE_WEIGHT * article_z.get(key, art_floor)
+        if "penalty" in wanted:  # an article sanctioning a duty ranks at least as its duty does
+            for key, score in list(base.items()):
+                for sanction in self.sanctions().get(key, ()):
+                    if sanction not in by_article:
+                        first = next(c for c in chunks if c.article_key == sanction)
+                        by_article[sanction] = [ChunkHit(first, score, float("nan"), 0.0)]
+                    base[sanction] = max(base.get(sanction, score), score)
+        hits = []
+        for key, group in by_article.items():
             c = group[0].chunk
-            score = (group[0].score + ARTICLE_WEIGHT * article_z.get(key, art_floor)
-                     + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0)
+            score = (base[key] + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0)
                      + (KIND_BONUS if wanted & kinds.get(key, set()) else 0.0))
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
         hits = diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)

@@ -11,6 +11,7 @@ over-long questions, unknown documents and nonexistent provisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import re
@@ -53,9 +54,9 @@ class Assistant:
                  if build else load_index(index_dir, corpus, model))
         return cls(corpus, index, embedder)
 
-    @property
+    @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, self.model)
+        return Retriever(self.index, self.model, self.corpus)
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, doc_id: str | None = None,
             context_doc: str | None = None, context_article: int | None = None) -> Answer:

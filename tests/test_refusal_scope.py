@@ -262,7 +262,9 @@ DOG_RULES = """江城市养犬管理条例
 第三条　个人饲养犬只的，应当自取得犬只之日起三十日内，持犬只免疫证明向居住地的公安派出所申请养犬登记。
 第四条　重点管理区内，每户限养一只犬。禁止饲养烈性犬、大型犬。
 第五条　携犬出户的，应当为犬只束犬链，由完全民事行为能力人牵领。犬只在户外排泄的，携犬人应当立即清除粪便。
-第六条　本条例自2022年5月1日起施行。
+第六条　违反本条例第三条规定，未办理养犬登记的，由公安机关责令限期改正；逾期不改正的，处五百元以上一千元以下罚款。
+第七条　违反本条例第五条规定的，由公安机关责令改正，可以处五十元以上二百元以下罚款。
+第八条　本条例自2022年5月1日起施行。
 """
 
 
@@ -297,3 +299,9 @@ def test_on_topic_z():
     levels = {"zh": [0.82, 0.01], "en": [0.74, 0.02]}
     assert on_topic_z(0.86, "zh", levels) == pytest.approx(4.0)
     assert on_topic_z(0.76, "en", levels) == pytest.approx(1.0)
+
+
+def test_an_article_sanctioning_a_duty_answers_for_its_penalty(dogs):
+    assert dogs.retriever.sanctions() == {"dogs/3": ["dogs/6"], "dogs/5": ["dogs/7"]}  # 违反本条例第五条规定的…
+    assert dogs.ask("狗在路边拉了屎，主人不清理会被罚吗？").ranking[0] == ("dogs", 7)
+    assert dogs.ask("狗在路边拉了屎，主人要清理吗？").ranking[0] == ("dogs", 5)  # the duty itself
