@@ -74,6 +74,7 @@ class Retriever:
         self.index, self.model, self.corpus = index, model, corpus
         self._kinds: dict[str, set[str]] | None = None
         self._sanctions: dict[str, list[str]] | None = None
+        self._first_chunk: dict[str, int] = {}  # a sanctioning article's first chunk
 
     def article_kinds(self) -> dict[str, set[str]]:
         """Article key -> the kinds of provision it is (`answer_type.provision_kinds`), found once."""
@@ -88,11 +89,12 @@ class Retriever:
         citing it ("违反本条例第七条、第八条规定的，…处…罚款" sanctions 第七条 and 第八条); found once,
         empty without the corpus (its titles resolve the citations)."""
         if self._sanctions is None:
-            self._sanctions = {}
+            self._sanctions, self._first_chunk = {}, {}
             kinds = self.article_kinds() if self.corpus is not None else {}
-            for c in self.index.chunks:
+            for i, c in enumerate(self.index.chunks):
                 if "penalty" not in kinds.get(c.article_key, ()):
                     continue
+                self._first_chunk.setdefault(c.article_key, i)
                 for ref in find_references(c.text, self.corpus, c.doc_id):
                     cited = f"{ref.doc_id}/{ref.article}-{ref.sub}" if ref.sub else f"{ref.doc_id}/{ref.article}"
                     if ref.doc_id == c.doc_id and cited != c.article_key:
@@ -139,7 +141,7 @@ class Retriever:
             for key, score in list(base.items()):
                 for sanction in self.sanctions().get(key, ()):
                     if sanction not in by_article:
-                        first = next(c for c in chunks if c.article_key == sanction)
+                        first = chunks[self._first_chunk[sanction]]
                         by_article[sanction] = [ChunkHit(first, score, float("nan"), 0.0)]
                     base[sanction] = max(base.get(sanction, score), score)
         hits = []
