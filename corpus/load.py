@@ -52,8 +52,15 @@ class Corpus:
         return next((d for d in self.documents if d.id == doc_id), None)
 
     def by_title(self, title: str) -> Document | None:
+        """The document of this title, ignoring 《》 and whitespace; failing that, the one document
+        whose title matches once a bracketed note and the national prefix are set aside on both
+        sides ("反间谍法（2023年修订）" finds 中华人民共和国反间谍法); None when none or several do."""
         key = normalise_title(title)
-        return next((d for d in self.documents if normalise_title(d.title) == key), None)
+        exact = next((d for d in self.documents if normalise_title(d.title) == key), None)
+        if exact is not None:
+            return exact
+        loose = [d for d in self.documents if _title_core(d.title) == _title_core(title)]
+        return loose[0] if len(loose) == 1 else None
 
     def articles(self) -> list[Article]:
         return [a for d in self.documents for a in d.articles]
@@ -62,6 +69,12 @@ class Corpus:
 def normalise_title(title: str) -> str:
     """"《 中华人民共和国反间谍法 》" -> "中华人民共和国反间谍法" (drops 《》 and whitespace)."""
     return re.sub(r"[《》\s\u3000]", "", title)
+
+
+def _title_core(title: str) -> str:
+    """"《中华人民共和国反间谍法（2023年修订）》" -> "反间谍法": no brackets, notes or national prefix."""
+    core = re.sub(r"[（(][^（）()]*[）)]", "", normalise_title(title))
+    return core[len(NATIONAL_PREFIX):] if core.startswith(NATIONAL_PREFIX) else core
 
 
 def derive_short_names(title: str) -> tuple[str, ...]:

@@ -8,7 +8,8 @@ exactly these keys:
      "relevant": [{"document": "《重庆市反间谍工作条例》", "article": 15}]}
     -> Question(id="q001", …, relevant=(("chongqing_tiaoli", 15),))
 
-A document is matched by its full title, ignoring 《》 and whitespace (`Corpus.by_title`).
+A document is matched by its full title, ignoring 《》 and whitespace, or else, when only one
+document fits, without a bracketed note or the 中华人民共和国 prefix (`Corpus.by_title`).
 Refuses (QuestionFileError naming the file and line): invalid JSON, missing or extra keys,
 wrong types, duplicate ids, `answerable` that disagrees with `relevant`, a document that is not
 in the corpus and an article the document does not have. Blank lines are skipped.

@@ -80,6 +80,13 @@ def test_folder_without_manifest(tmp_path):
     assert doc.warnings and "jump" in doc.warnings[0]
 
 
+def test_by_title_sets_aside_notes_and_the_national_prefix(corpus):
+    assert corpus.by_title("《中华人民共和国反间谍法》").id == "fanjiandiefa"
+    assert corpus.by_title("反间谍法（2023年修订）").id == "fanjiandiefa"
+    assert corpus.by_title("反间谍安全防范工作规定(国家安全部令第16号)").id == "anquanfangfan_guiding"
+    assert corpus.by_title("刑法") is None and corpus.by_title("反间谍") is None
+
+
 def test_collection_name_and_example_questions(corpus, tmp_path):
     assert corpus.display_name() == "反间谍法规" and "发现间谍行为可以打什么电话举报？" in corpus.example_questions()
     (tmp_path / "a.txt").write_text("江城市测试条例\n第一条　为了测试，制定本条例。\n", encoding="utf-8")
