@@ -121,6 +121,20 @@ ENGLISH = {
     "child": "子女 未成年人", "children": "子女 未成年人", "minor": "未成年人", "spouse": "配偶",
     "loan": "借款", "borrow": "借款", "debt": "债务", "court": "人民法院", "lawyer": "律师", "privacy": "隐私 个人信息",
     "personal information": "个人信息", "id card": "居民身份证", "fraud": "诈骗", "scam": "诈骗",
+    # everyday things local rules regulate: vehicles, buildings, animals, neighbours, health
+    "bicycle": "自行车", "bike": "自行车", "e-bike": "电动自行车", "e-bikes": "电动自行车", "scooter": "电动自行车",
+    "helmet": "头盔 安全头盔", "ride": "驾驶 骑行", "riding": "驾驶 骑行", "charge": "充电 收费", "charging": "充电",
+    "battery": "蓄电池 电池", "elevator": "电梯", "lift": "电梯", "stairs": "楼梯间 楼梯", "stairwell": "楼梯间 疏散通道",
+    "corridor": "疏散通道 公共门厅", "hallway": "公共门厅 疏散通道", "parking": "停放 停车", "park": "停放 停车 公园",
+    "licence plate": "号牌", "license plate": "号牌", "number plate": "号牌", "register": "登记", "registration": "登记",
+    "dog": "犬 犬只", "dogs": "犬 犬只", "cat": "猫", "pet": "宠物 犬只", "leash": "犬链", "bite": "伤害", "bitten": "伤害",
+    "vaccine": "免疫 疫苗", "vaccination": "免疫 疫苗", "neighbour": "他人 相邻", "neighbor": "他人 相邻",
+    "noise": "噪声", "smoking": "吸烟", "smoke": "吸烟", "garbage": "垃圾 生活垃圾", "rubbish": "垃圾 生活垃圾",
+    "waste": "垃圾 废弃物", "fire": "消防 火灾", "building": "建筑物 房屋", "apartment": "住房 房屋", "flat": "住房 房屋",
+    "house": "房屋 住房", "repair": "维修 修复", "repairs": "维修 修复", "food": "食品", "restaurant": "餐饮 饭店",
+    "hospital": "医院 医疗机构", "doctor": "医师 医疗机构", "school": "学校", "student": "学生", "teacher": "教师",
+    "age": "周岁 年龄", "years old": "周岁", "under": "以下 未满", "passenger": "乘坐人员 乘客", "carry": "搭载 携带",
+    "bus": "公共交通工具 公交", "subway": "公共交通工具 地铁", "metro": "公共交通工具 地铁", "taxi": "出租车",
 }
 
 
