@@ -122,7 +122,8 @@ def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
         return refuse(question, corpus, [], "no provision matched")
     chosen = [h for h in hits[:top_k] if h.score >= min_ratio * hits[0].score]
     citations = tuple(hit_citation(corpus, h) for h in chosen)
-    related = tuple(hit_citation(corpus, h) for h in hits[len(chosen):len(chosen) + 3])
+    # the ranking is diversified across documents, so a hit left out may rank above a chosen one
+    related = tuple(hit_citation(corpus, h) for h in [h for h in hits if h not in chosen][:3])
     return Answer(question, False, answer_text(citations), citations, related)
 
 

@@ -103,3 +103,20 @@ def test_follow_up_paragraph_resolves_from_context(assistant):
     answer = assistant.ask("那第二款呢？", context_doc="chongqing_tiaoli", context_article=13)
     assert labels(answer) == ["《重庆市反间谍工作条例》第十三条第二款"]
     assert labels(assistant.ask("本条例第五条呢", context_doc="chongqing_tiaoli")) == ["《重庆市反间谍工作条例》第五条"]
+
+
+def test_related_reading_never_repeats_a_cited_article(assistant):
+    """The ranking is diversified across documents, so scores need not fall along it: a hit left
+    out for its low score (B) must still reach related reading, and a cited one (C) not again."""
+    from assistant.compose import compose
+    from assistant.retrieve import ChunkHit, Hit
+
+    def hit(doc, article, score):
+        chunk = next(c for c in assistant.index.chunks if c.doc_id == doc and c.article == article)
+        return Hit(doc, article, 0, score, (ChunkHit(chunk, score, 0.9, 1.0),))
+
+    hits = [hit("chongqing_tiaoli", 25, 10.0), hit("fanjiandiefa", 56, 6.0), hit("chongqing_tiaoli", 26, 9.0),
+            hit("anquanfangfan_guiding", 28, 5.0)]
+    answer = compose("单位拒不接受约谈会怎样？", assistant.corpus, hits, 3, 0.75)
+    assert [c.article for c in answer.citations] == [25, 26]
+    assert [(c.doc_id, c.article) for c in answer.related] == [("fanjiandiefa", 56), ("anquanfangfan_guiding", 28)]
