@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.lexical import word_spans, words
 
@@ -162,17 +163,25 @@ def expand(text: str) -> str:
     lowered, own, spans = text.lower(), set(words(text)), word_spans(text)
     extra = [v for k, v in EVERYDAY.items()
              if (k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
-    extra += [v for k, v in ENGLISH.items() if re.search(rf"\b{re.escape(k)}\b", lowered)]
+    extra += [v for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     return " ".join([text, *extra]) if extra else text
+
+
+@lru_cache(maxsize=None)
+def _english_word(key: str) -> re.Pattern:
+    """`key` as whole words: "fine" matches in "a fine of", not in "define"."""
+    return re.compile(rf"\b{re.escape(key)}\b")
 
 
 def within_words(key: str, text: str, spans: list[tuple[int, int]]) -> bool:
     """True when `key` occurs in `text` inside one word or as whole words, given the text's word
     `spans`: "目的" is not in "项目的进展" (项目 / 的), "国安" is in "国安局" and in "国安 局"."""
-    edges = {e for span in spans for e in span}
-    end_of = {i: end for start, end in spans for i in range(start, end)}
     start = text.find(key)
+    if start < 0:
+        return False
+    edges = {e for span in spans for e in span}
+    end_of = {i: e for b, e in spans for i in range(b, e)}  # character -> end of its word
     while start >= 0:
         end = start + len(key)
         if end <= end_of.get(start, end) or (start in edges and end in edges):

@@ -15,6 +15,7 @@ high as the best of the articles it cites, since it rarely repeats their words.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,13 +192,22 @@ def diversify(hits: list[Hit], penalty: float) -> list[Hit]:
     """Re-rank so one document does not fill the top: each pick costs the later articles of
     the same document `penalty` (scores themselves are kept). Statutes restate one another (a
     provincial rule and the national article it implements), and a question is answered by all
-    of them. With penalty 1: [A1 9, A2 8.5, B1 8] -> [A1, B1, A2]."""
-    picked, left, used = [], list(hits), {}
-    while left:
-        best = max(left, key=lambda h: h.score - penalty * used.get(h.doc_id, 0))
-        left.remove(best)
-        picked.append(best)
-        used[best.doc_id] = used.get(best.doc_id, 0) + 1
+    of them. With penalty 1: [A1 9, A2 8.5, B1 8] -> [A1, B1, A2].
+
+    `hits` come best first. Only each document's best remaining hit can be picked next, so one
+    heap entry per document does (ties go to the earlier hit): O(n log documents)."""
+    queues: dict[str, list[int]] = {}
+    for i, h in enumerate(hits):
+        queues.setdefault(h.doc_id, []).append(i)
+    heap = [(-hits[q[0]].score, q[0], doc, 0) for doc, q in queues.items()]
+    heapq.heapify(heap)
+    picked = []
+    while heap:
+        _, i, doc, used = heapq.heappop(heap)
+        picked.append(hits[i])
+        if used + 1 < len(queues[doc]):
+            j = queues[doc][used + 1]
+            heapq.heappush(heap, (-(hits[j].score - penalty * (used + 1)), j, doc, used + 1))
     return picked
 
 
