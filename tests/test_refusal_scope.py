@@ -2,6 +2,8 @@
 question asks for, and the document diversity of the ranking. Pure functions on the real
 corpus, then the real assistant on questions that are not in the evaluation set."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.answer_type import asked_clauses, asked_figure, asked_kinds, provision_kinds, states_figure
 from assistant.refusal import DEFAULT_POLICY
@@ -89,6 +91,25 @@ def test_states_figure():
 
 def _hit(doc, article, score):
     return Hit(doc, article, 0, score, ())
+
+
+def _greedy(hits, penalty):
+    """diversify's definition, naively: pick the best of what is left, by score less the penalty
+    times the articles of its document already picked."""
+    picked, left, used = [], list(hits), {}
+    while left:
+        best = max(left, key=lambda h: h.score - penalty * used.get(h.doc_id, 0))
+        left.remove(best)
+        picked.append(best)
+        used[best.doc_id] = used.get(best.doc_id, 0) + 1
+    return picked
+
+
+@given(st.lists(st.tuples(st.sampled_from("ABCDE"), st.integers(0, 20)), max_size=40),
+       st.sampled_from([0.0, 0.5, 1.0, 1.5, 3.0]))
+def test_diversify_is_the_greedy_pick(rows, penalty):
+    hits = sorted((_hit(doc, n, score / 2) for n, (doc, score) in enumerate(rows)), key=lambda h: -h.score)
+    assert diversify(hits, penalty) == _greedy(hits, penalty)
 
 
 def test_diversify_lets_a_second_document_in():
