@@ -54,6 +54,7 @@ TOPIC_LAWS = {
     "劳动合同法": r"劳动合同|竞业限制|加班费|拖欠工资|employment contract|non-compete",
     "公务员法": r"公务员|civil servant",
     "数据安全法": r"数据出境|data export",
+    "保守国家秘密法": r"密级|定密|绝密|机密级|秘密级|classification level",
 }
 
 

@@ -44,6 +44,7 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("为境外窃取国家秘密最高判几年？", "刑法"),
     ("个人有间谍行为但还不够判刑，会怎么罚？", None),
     ("Can I get a visa extension?", "出境入境管理法"),
+    ("机密级的文件可以带回家吗？", "保守国家秘密法"),  # the texts protect secrets, never grade them
     ("重庆发现间谍怎么办？", None),
 ])
 def test_outside_scope(corpus, question, outside):
