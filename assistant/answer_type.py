@@ -95,11 +95,10 @@ ASKED = {
 }
 
 
-def asks_penalty(question: str) -> bool:
-    """True when the question's asking clauses want a sanction: asked outright ("怎么处罚？"), or
-    as the consequence of a breach ("没报告会怎样？"; "会怎样" alone asks about a procedure)."""
-    asked = " ".join(asked_clauses(question)).lower()
-    whole = question.lower()
+def _asks_penalty(asked: str, whole: str) -> bool:
+    """True when the asking clauses (`asked`, lower case) want a sanction: asked outright
+    ("怎么处罚？"), or as the consequence of a breach anywhere in the question (`whole`):
+    "没报告会怎样？"; "会怎样" alone asks about a procedure."""
     return bool(PENALTY_ASKED.search(asked) or (CONSEQUENCE_ASKED.search(asked) and BREACH.search(whole)))
 
 
@@ -109,7 +108,7 @@ def asked_kinds(question: str) -> set[str]:
     "When does it take effect?" -> {"effective"}; "发现间谍怎么举报？" -> set()."""
     asked = " ".join(asked_clauses(question)).lower()
     kinds = {kind for kind, pattern in ASKED.items() if pattern.search(asked)}
-    return kinds | ({"penalty"} if asks_penalty(question) else set())
+    return kinds | ({"penalty"} if _asks_penalty(asked, question.lower()) else set())
 
 
 def provision_kinds(text: str) -> set[str]:

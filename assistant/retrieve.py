@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build import Index
-from index.chunks import Chunk
+from index.chunks import Chunk, article_key
 from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
 from index.offtopic import on_topic_z
@@ -97,7 +97,7 @@ class Retriever:
                     continue
                 self._first_chunk.setdefault(c.article_key, i)
                 for ref in find_references(c.text, self.corpus, c.doc_id):
-                    cited = f"{ref.doc_id}/{ref.article}-{ref.sub}" if ref.sub else f"{ref.doc_id}/{ref.article}"
+                    cited = article_key(ref.doc_id, ref.article, ref.sub)
                     if ref.doc_id == c.doc_id and cited != c.article_key:
                         keys = self._sanctions.setdefault(cited, [])
                         keys += [c.article_key] if c.article_key not in keys else []

@@ -71,10 +71,14 @@ def normalise_title(title: str) -> str:
     return re.sub(r"[《》\s\u3000]", "", title)
 
 
+def _without_national_prefix(title: str) -> str:
+    """"中华人民共和国反间谍法" -> "反间谍法"; a title without the prefix is returned as it is."""
+    return title[len(NATIONAL_PREFIX):] if title.startswith(NATIONAL_PREFIX) else title
+
+
 def _title_core(title: str) -> str:
     """"《中华人民共和国反间谍法（2023年修订）》" -> "反间谍法": no brackets, notes or national prefix."""
-    core = re.sub(r"[（(][^（）()]*[）)]", "", normalise_title(title))
-    return core[len(NATIONAL_PREFIX):] if core.startswith(NATIONAL_PREFIX) else core
+    return _without_national_prefix(re.sub(r"[（(][^（）()]*[）)]", "", normalise_title(title)))
 
 
 def derive_short_names(title: str) -> tuple[str, ...]:
@@ -84,7 +88,7 @@ def derive_short_names(title: str) -> tuple[str, ...]:
     "重庆市反间谍工作条例" -> ("重庆市条例", "重庆条例", "重庆市反间谍条例"...)  (place + kind)
     """
     names = []
-    base = title[len(NATIONAL_PREFIX):] if title.startswith(NATIONAL_PREFIX) else title
+    base = _without_national_prefix(title)
     if base != title:
         names.append(base)
     kind = next((k for k in KINDS if base.endswith(k)), None)

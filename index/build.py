@@ -27,7 +27,7 @@ from pathlib import Path
 from corpus import Corpus
 from corpus.errors import IndexError_
 
-from .chunks import CHUNK_CHARS, Chunk, chunk_documents
+from .chunks import CHUNK_CHARS, Chunk, article_key, chunk_documents
 from .embed_model import DEFAULT_MODEL, encode_passages, load_model
 from .lexical import BM25, bigrams, tokenize
 from .offtopic import offtopic_levels
@@ -85,7 +85,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     store = FaissStore.create(vectors.shape[1], choose_kind(len(chunks)))
     store.add(vectors)
     articles = [(doc, art) for doc in corpus.documents for art in doc.articles]
-    article_keys = [f"{doc.id}/{art.key}" for doc, art in articles]
+    article_keys = [article_key(doc.id, art.number, art.sub) for doc, art in articles]
     article_vectors = encode_passages(model, [article_embed_text(doc.title, art) for doc, art in articles],
                                       progress=progress)
     article_store = FaissStore.create(vectors.shape[1], choose_kind(len(articles)))

@@ -40,10 +40,16 @@ class Chunk:
 
     @property
     def article_key(self) -> str:
-        return f"{self.doc_id}/{self.article}-{self.sub}" if self.sub else f"{self.doc_id}/{self.article}"
+        return article_key(self.doc_id, self.article, self.sub)
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def article_key(doc_id: str, article: int, sub: int = 0) -> str:
+    """The key of an article across the index: ("chongqing_tiaoli", 13) -> "chongqing_tiaoli/13",
+    with 之一 ("x", 5, 1) -> "x/5-1"."""
+    return f"{doc_id}/{article}-{sub}" if sub else f"{doc_id}/{article}"
 
 
 def make_splitter(chunk_chars: int = CHUNK_CHARS) -> RecursiveCharacterTextSplitter:
