@@ -15,10 +15,12 @@ A question can also ask for a kind of provision: what befalls someone who breaks
 penalty: answered by provisions that impose one, in a 法律责任 chapter or not), why and on what
 basis a text was made (its purpose clause), when it takes effect, what a term means (a
 definition: "…是指…"), where and to whom it applies (its scope clause: "…适用本办法。"), from
-what age something is allowed (an age limit: "…年满十六周岁…").
+what age something is allowed (an age limit: "…年满十六周岁…"), in what circumstances something
+may or must be done (the conditions: "有下列情形之一的，…").
 Retrieval favours provisions of the kind asked for.
 
     asked_kinds("单位拒不接受约谈，会怎样？") -> {"penalty"};  asked_kinds("居委会该怎么处理线索？") -> set()
+    asked_kinds("国安在什么情况下可以检查单位？") -> {"conditions"}
     provision_kinds("…由国家安全机关责令改正，予以警告…") -> {"penalty"}
 """
 from __future__ import annotations
@@ -82,6 +84,7 @@ STATED = {
     "definition": re.compile(r"所称.{0,60}?是指|(?:^|[，。；：])[^，。；：]{0,30}?是指"),
     "scope": re.compile(r"^[^。]{0,60}?适用本(?:法|条例|办法|规定|细则)。$|^本(?:法|条例|办法|规定|细则)适用于"),
     "age": re.compile(rf"{NUMBER}\s*周岁"),
+    "conditions": re.compile(r"(?:下列|以下)(?:情形|情况)之一"),
 }
 ASKED = {
     "purpose": re.compile(r"为什么|为何|目的|宗旨|依据什么|根据什么|依据哪些|根据哪些|依据的|\bwhy\b|purpose|"
@@ -92,6 +95,8 @@ ASKED = {
                              r"what does .{0,40} mean|meaning of|defin|count as|counts as"),
     "scope": re.compile(r"适用范围|适用于|适不适用|适用吗|管不管|管得到|管得着|\bappl(?:y|ies)\b(?! for)|\bcover(?:s|ed)?\b"),
     "age": re.compile(r"[0-9０-９零一二两三四五六七八九十]+\s*(?:周)?岁|几岁|多大年纪|年龄|年满|未满|how old|years? old|\bage\b|\baged\b"),
+    "conditions": re.compile(r"(?:什么|哪些|哪种|何种)(?:情况|情形)|in what (?:circumstances|cases|situations)|"
+                             r"under what (?:circumstances|conditions)|in which (?:circumstances|cases|situations)"),
 }
 
 

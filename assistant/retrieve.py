@@ -7,7 +7,7 @@ dense candidates, plus BM25 over jieba words and over character pairs, each divi
 best score; an article scores its best chunk plus the z-score of the whole article's cosine.
 Documents the question names (by title, short name or place) get a fixed bonus, and so do
 articles of the kind the question asks for (a sanction, a purpose clause, an effective date,
-a definition, a scope clause: `answer_type.asked_kinds`). When a sanction is asked for, an article
+a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a sanction is asked for, an article
 that sanctions breaking others by citing them ("违反本条例第七条规定的，…罚款") ranks at least as
 high as the best of the articles it cites, since it rarely repeats their words.
 

@@ -120,3 +120,9 @@ def test_related_reading_never_repeats_a_cited_article(assistant):
     answer = compose("单位拒不接受约谈会怎样？", assistant.corpus, hits, 3, 0.75)
     assert [c.article for c in answer.citations] == [25, 26]
     assert [(c.doc_id, c.article) for c in answer.related] == [("fanjiandiefa", 56), ("anquanfangfan_guiding", 28)]
+
+
+def test_a_question_asking_in_what_circumstances_gets_the_conditions_first(assistant):
+    """The article listing "有下列情形之一的" outranks ones that merely mention inspections."""
+    answer = assistant.ask("什么情况下国家安全机关可以检查企业的反间谍安全防范工作？")
+    assert answer.ranking[0] == ("anquanfangfan_guiding", 21)

@@ -234,6 +234,8 @@ def test_a_question_asking_for_a_kind_of_provision_ranks_one_of_that_kind_first(
     ("How do I apply for a visa?", set()),
     ("十五岁能骑电动车吗？", {"age"}),
     ("How old must I be to ride an e-bike?", {"age"}),
+    ("国安在什么情况下可以检查单位？", {"conditions"}),
+    ("Under what circumstances can they inspect us?", {"conditions"}),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
@@ -246,6 +248,7 @@ def test_provision_kinds():
     assert provision_kinds("本法所称间谍行为，是指下列行为：") == {"definition"}
     assert provision_kinds("本省行政区域内反间谍安全防范工作，适用本办法。") == {"scope"}
     assert provision_kinds("驾驶电动自行车应当年满十六周岁。") == {"age"}
+    assert provision_kinds("有下列情形之一的，可以开展检查：") == {"conditions"}
     assert provision_kinds("国家安全机关应当严格为举报人保密") == set()
 
 
