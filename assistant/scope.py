@@ -42,19 +42,29 @@ LAWS = {
     "兵役法": "military service", "消费者权益保护法": "consumer protection", "道路交通安全法": "road traffic",
     "反间谍法实施细则": "implementing rules of the counter-espionage",
 }
-# Everyday topics and the law that governs them: a question about one of these, when the corpus
-# never uses the word and has no such law, is about a law outside the corpus.
+# Everyday topics and the law that governs them: a question that uses one of these words, when
+# the corpus never does, has no such law and is not of its field, is about a law outside the
+# corpus ("商业秘密被竞争对手偷了" is 反不正当竞争法's even where the texts list 商业秘密 among secrets).
 TOPIC_LAWS = {
     "刑法": r"判(?:几|多少)年|最高判|判多久|量刑|prison sentence|years in prison",
-    "民法典": r"离婚|结婚|彩礼|遗产|继承|抚养费|赡养|divorce|inheritance",
+    "民法典": r"离婚|结婚|彩礼|遗产|继承|遗嘱|抚养费|赡养|divorce|inheritance|\bwills?\b",
     "出境入境管理法": r"签证|visa",
     "护照法": r"护照|passport",
     "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|交通事故|driving licen[cs]e|traffic accident",
     "个人所得税法": r"个人所得税|个税|income tax",
     "劳动合同法": r"劳动合同|竞业限制|加班费|拖欠工资|employment contract|non-compete",
-    "公务员法": r"公务员|civil servant",
+    "公务员法": r"公务员|招录|报考|考公|civil servant|civil service exam",
     "数据安全法": r"数据出境|data export",
     "保守国家秘密法": r"密级|定密|绝密|机密级|秘密级|classification level",
+    "反不正当竞争法": r"不正当竞争|竞争对手|侵犯商业秘密|虚假宣传|unfair competition|competitor|trade secret",
+    "著作权法": r"著作权|版权|盗版|copyright|pirated",
+    "专利法": r"专利|patent",
+    "商标法": r"商标|trademark",
+    "社会保险法": r"社保|养老保险|医疗保险|医保|失业保险|工伤保险|social insurance|pension",
+    "兵役法": r"服兵役|征兵|参军|当兵|conscription|military service|join the army",
+    "户口登记条例": r"户口|落户|户籍|household registration|hukou",
+    "食品安全法": r"食品安全|食物中毒|过期食品|food safety|food poisoning",
+    "医疗纠纷预防和处理条例": r"医疗事故|医疗纠纷|医闹|medical malpractice|medical dispute",
 }
 
 
@@ -139,18 +149,19 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
             return law
     text = corpus_text(corpus)
     for law, topics in TOPIC_LAWS.items():
-        m = re.search(topics, question, re.I)
-        if m and m.group(0) not in text and not any(law in t for t in titles) and not _field_of(law, text):
+        absent = [m.group(0) for m in re.finditer(topics, question, re.I) if m.group(0) not in text]
+        if absent and not any(law in t for t in titles) and not _field_of(law, text):
             return law
     return None
 
 
 def _field_of(law: str, text: str) -> bool:
     """The texts are of the law's own field: they use its name's stem of two or more characters
-    other than in the law's name ("劳动合同法" -> a text that says "解除劳动合同" answers "加班费怎么算";
-    one that only cites 《数据安全法》 is not of that field; "民法典" has no such stem)."""
-    stem = re.sub(r"(?:法典|法)$", "", law)
-    return len(stem) >= 2 and re.search(re.escape(stem) + "(?!法)", text) is not None
+    other than in the law's name or as one item of a list ("劳动合同法" -> a text that says
+    "解除劳动合同" answers "加班费怎么算"; one that only cites 《数据安全法》, or names "公务员、事业单位
+    人员" among those to train, is not of that field; "民法典" has no such stem)."""
+    stem = re.sub(r"(?:法典|法|条例)$", "", law)
+    return len(stem) >= 2 and re.search("(?<!、)" + re.escape(stem) + "(?![法、])", text) is not None
 
 
 def corpus_text(corpus: Corpus) -> str:

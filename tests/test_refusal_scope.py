@@ -45,6 +45,9 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("个人有间谍行为但还不够判刑，会怎么罚？", None),
     ("Can I get a visa extension?", "出境入境管理法"),
     ("机密级的文件可以带回家吗？", "保守国家秘密法"),  # the texts protect secrets, never grade them
+    ("商业秘密被竞争对手偷了怎么办？", "反不正当竞争法"),  # 商业秘密 is in the texts, 竞争对手 is not
+    ("我的专利被别人抄了，能告吗？", "专利法"),
+    ("Can I claim social insurance for this?", "社会保险法"),
     ("重庆发现间谍怎么办？", None),
 ])
 def test_outside_scope(corpus, question, outside):
@@ -56,6 +59,15 @@ def test_topic_of_another_law_is_in_scope_when_the_corpus_speaks_of_it(corpus, t
     (tmp_path / "a.txt").write_text("某市遗产保护办法\n第一条 遗产由遗产管理人负责保管。\n", "utf-8")
     small = load_corpus(tmp_path)
     assert outside_scope("遗产由谁保管？", small) is None
+
+
+def test_a_law_named_in_passing_does_not_make_the_texts_of_its_field(tmp_path):
+    """"公务员、事业单位人员" lists civil servants among those to train: not a civil-service text;
+    a text on pay that says "解除劳动合同" is of 劳动合同法's field, so 加班费 is not refused."""
+    (tmp_path / "a.txt").write_text("某市培训办法\n第一条 将安全知识纳入公务员、事业单位人员培训内容。\n", "utf-8")
+    assert outside_scope("公务员报考条件是什么？", load_corpus(tmp_path)) == "公务员法"
+    (tmp_path / "a.txt").write_text("某市工资办法\n第一条 用人单位解除劳动合同的，应当支付经济补偿。\n", "utf-8")
+    assert outside_scope("加班费怎么算？", load_corpus(tmp_path)) is None
 
 
 @pytest.mark.parametrize("question, clauses", [
