@@ -239,8 +239,8 @@ def _zscores(scores: np.ndarray, ids: np.ndarray) -> dict[int, tuple[float, floa
     scores, ids = scores[keep], ids[keep]
     if not len(scores):
         return {}
-    spread = float(scores.std()) or 1.0
-    return {int(i): (float((s - scores.mean()) / spread), float(s)) for i, s in zip(ids, scores)}
+    z = (scores - scores.mean()) / (float(scores.std()) or 1.0)
+    return {int(i): (float(zi), float(s)) for i, zi, s in zip(ids.tolist(), z.tolist(), scores.tolist())}
 
 
 def _top(scores: np.ndarray) -> set[int]:

@@ -180,8 +180,8 @@ def _names_law(question: str, law: str, longer: list[str]) -> bool:
     """The question names `law` itself, not only as the tail of a longer name in `longer` (the
     corpus's titles and short names, the other names in `LAWS`): "刑法规定…" names 刑法;
     "香港国安法" does not name 国安法 when 香港国安法 is in `longer`."""
-    tails = [n for n in longer if len(n) > len(law) and n.endswith(law)]
     start = question.find(law)
+    tails = [n for n in longer if len(n) > len(law) and n.endswith(law)] if start >= 0 else []
     while start >= 0:
         if not any(question[max(0, start + len(law) - len(n)):start + len(law)] == n for n in tails):
             return True
