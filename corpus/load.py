@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import CorpusError
@@ -85,7 +86,8 @@ def derive_short_names(title: str) -> tuple[str, ...]:
     """Short names people type, derived from a title.
 
     "中华人民共和国反间谍法" -> ("反间谍法",)
-    "重庆市反间谍工作条例" -> ("重庆市条例", "重庆条例", "重庆市反间谍条例"...)  (place + kind)
+    "重庆市反间谍工作条例" -> ("重庆市条例", "重庆条例", "重庆反间谍工作条例", "反间谍工作条例")
+    (place + kind, and the title without its place; `load_corpus` drops a name two documents share)
     """
     names = []
     base = _without_national_prefix(title)
@@ -97,6 +99,7 @@ def derive_short_names(title: str) -> tuple[str, ...]:
         short_place = place.group(1)
         names += [place.group(0) + kind, short_place + kind]
         names.append(short_place + base[len(place.group(0)):])
+        names.append(base[len(place.group(0)):])
     return tuple(dict.fromkeys(n for n in names if n != title))
 
 
@@ -117,7 +120,7 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
     files = sorted(_text_files(root), key=lambda p: (order.get(p.name, len(order)), p.name))
     if not files:
         raise CorpusError(f"no .txt regulation files in {root}")
-    documents = [_load_document(path, manifest.get(path.name, {})) for path in files]
+    documents = _unshared_names([_load_document(path, manifest.get(path.name, {})) for path in files])
     seen: dict[str, str] = {}
     for doc in documents:
         key = normalise_title(doc.title)
@@ -129,6 +132,13 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
         raise CorpusError(f"{root / MANIFEST}: \"examples\" must be a list of questions")
     return Corpus(root=root.resolve(), documents=tuple(documents), hash=corpus_hash(root),
                   name=str(meta.get("name") or ""), examples=tuple(examples))
+
+
+def _unshared_names(documents: list[Document]) -> list[Document]:
+    """Drop each short name that two documents share or that is another's title: it names
+    neither ("养犬管理条例" derived from 江城市养犬管理条例 and 河城市养犬管理条例)."""
+    counts = Counter(n for d in documents for n in {*d.short_names, normalise_title(d.title)})
+    return [replace(d, short_names=tuple(n for n in d.short_names if counts[n] == 1)) for d in documents]
 
 
 def _text_files(root: Path) -> list[Path]:
@@ -165,11 +175,11 @@ def read_utf8(path: Path) -> str:
 
 def _load_document(path: Path, meta: dict) -> Document:
     doc_id = meta.get("id") or path.stem
-    title, preamble, articles, warnings = parse_text(read_utf8(path), str(path), doc_id)
+    title, preamble, articles, warnings, appendix = parse_text(read_utf8(path), str(path), doc_id)
     title = meta.get("title") or title
     short = tuple(meta.get("short_names") or ()) or derive_short_names(title)
     return Document(id=doc_id, title=title, short_names=short, articles=tuple(articles),
-                    path=str(path), preamble=preamble, issuer=meta.get("issuer"),
+                    path=str(path), preamble=preamble, appendix=appendix, issuer=meta.get("issuer"),
                     adopted=meta.get("adopted"), effective=meta.get("effective"),
                     jurisdiction=meta.get("jurisdiction"), source=meta.get("source"),
                     warnings=tuple(warnings))

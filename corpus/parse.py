@@ -8,7 +8,8 @@ numbers. Gaps in numbering (excerpts) only add a warning.
 Canonical text of a provision — what quotes are checked against:
   * layout artifacts are dropped: `[bookmark: …]` lines, blank lines, Markdown `#` heading
     marks and `**` bold marks, indentation (ASCII spaces, tabs, U+3000), the article heading
-    "第X条" and the space after it;
+    "第X条" and the space after it; heading lines (第X编, 第X分编, 第X章, 第X节, an unnumbered 总则/分则/附则)
+    belong to no article, nor does an appendix after the articles ("附件：…" and what follows);
   * a line that does not end a sentence (last char not in 。；：！？… or a closing
     bracket/quote after one) and is followed, after a page break, by a line that starts no
     new article/heading/item is joined to it with nothing in between:
@@ -37,8 +38,12 @@ ARTIFACT_LINE = re.compile(r"^\s*(\[bookmark:[^\]]*\]|<!--.*-->)\s*$")
 ARTICLE_HEAD = re.compile(
     rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*条(?:之({NUMERAL_CLASS}))?(?:\*\*)?(?=$|[\s　*])[\s　]*(?:\*\*)?")
 ARTICLE_HEAD_LOOSE = re.compile(rf"^第({NUMERAL_CLASS})条(?:之({NUMERAL_CLASS}))?(?=[^\s　])")
+PART_HEAD = re.compile(rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*(?:分)?编(?:\*\*)?(?:[\s　]+(.*))?$")
+PLAIN_HEAD = re.compile(r"^(?:\*\*)?([总分附])[\s　]*则(?:\*\*)?$")  # "总　　则" with no chapter number
 CHAPTER_HEAD = re.compile(rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*章(?:\*\*)?(?:[\s　]+(.*))?$")
 SECTION_HEAD = re.compile(rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*节(?:\*\*)?(?:[\s　]+(.*))?$")
+# "附件：…", "附件1", "附表", "附：…" after the articles: an appendix (forms, lists), no article's text
+APPENDIX_HEAD = re.compile(rf"^附(?:件|表|录)?\s*(?:[0-9０-９一二三四五六七八九十]+)?\s*(?:[：:]|$)")
 ITEM_HEAD = re.compile(rf"^[（(]\s*({NUMERAL_CLASS})\s*[）)]")
 SENTENCE_END = set("。；;：:！!？?…")
 CLOSERS = set("”’」』）)】》\"'")
@@ -71,11 +76,16 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Article], list[str]]:
-    """Parse a whole file's text. Returns (title, preamble, articles, warnings)."""
-    title, preamble_lines, raws = None, [], []
+def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Article], list[str], str]:
+    """Parse a whole file's text. Returns (title, preamble, articles, warnings, appendix): the
+    appendix is what follows an "附件：" line after the articles, kept apart from them."""
+    title, preamble_lines, raws, appendix = None, [], [], None
     chapter = section = None
     for line_no, raw in enumerate(text.splitlines(), start=1):
+        if appendix is not None:
+            if raw.strip() and not ARTIFACT_LINE.match(raw):
+                appendix.append(clean_line(raw))
+            continue
         if not raw.strip() or ARTIFACT_LINE.match(raw):
             if raws and raws[-1].lines:
                 raws[-1].lines[-1][2] = True
@@ -85,6 +95,12 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
             title = clean_line(re.sub(r"^#+\s*", "", stripped))
             continue
         body = stripped.replace("**", "").strip(" \t\u3000")
+        if PART_HEAD.match(body):  # 编 / 分编 of a code: chapters number afresh inside each
+            chapter = section = None
+            continue
+        if m := PLAIN_HEAD.match(body):
+            chapter, section = f"{m.group(1)}则", None
+            continue
         if m := CHAPTER_HEAD.match(body):
             chapter, section = _heading("章", m), None
             continue
@@ -103,12 +119,16 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
         if not raws:
             preamble_lines.append(clean_line(stripped))
             continue
+        if APPENDIX_HEAD.match(body):
+            appendix = [clean_line(stripped)]
+            continue
         raws[-1].lines.append([clean_line(stripped), line_no, False])
     if title is None or not raws:
         raise CorpusError(f"{path}: no articles found (expected lines starting with 第一条, 第二条, …); "
                           "is this a regulation text?")
     articles = [_build(doc_id, raw, path) for raw in raws]
-    return title, "\n".join(preamble_lines), articles, _gap_warnings(articles, path)
+    return (title, "\n".join(preamble_lines), articles, _gap_warnings(articles, path),
+            "\n".join(appendix or []))
 
 
 def _heading(kind: str, m: re.Match) -> str:

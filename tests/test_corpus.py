@@ -69,15 +69,47 @@ def test_no_character_lost_or_added(corpus, doc_id):
             chapter = art.chapter
             parts.append(chapter)
         parts += [art.label, art.text]
+    parts.append(doc.appendix)
     assert re.sub(r"\s", "", "".join(parts)) == expected
+
+
+CODE = """中华人民共和国某法典
+第一编　总　　则
+第一章　基本规定
+第一条　为了测试，制定本法。
+第二编　物　　权
+第一分编　通　　则
+第一章　一般规定
+第二条　本编调整物的归属。
+附　　则
+第三条　本法自2021年1月1日起施行。
+附件：申请表样式
+第一条　表格第一栏填写姓名。
+"""
+
+
+def test_parts_plain_headings_and_appendix_are_no_article_text():
+    """编/分编 and an unnumbered 附则 are headings; what follows "附件：" is the appendix, even
+    when it has articles of its own (a form's instructions)."""
+    title, _, arts, _, appendix = parse_text(CODE, "code.txt", "code")
+    assert [a.text for a in arts] == ["为了测试，制定本法。", "本编调整物的归属。", "本法自2021年1月1日起施行。"]
+    assert [a.chapter for a in arts] == ["第一章 基本规定", "第一章 一般规定", "附则"]
+    assert appendix == "附件：申请表样式\n第一条表格第一栏填写姓名。"
 
 
 def test_folder_without_manifest(tmp_path):
     (tmp_path / "a.txt").write_text("# 江城市测试条例\n\n第一条 本条例适用于测试。\n第三条 第二款\n", encoding="utf-8")
     doc = load_corpus(tmp_path).documents[0]
     assert doc.title == "江城市测试条例" and doc.id == "a"
-    assert {"江城条例", "江城市条例"} <= set(doc.short_names)
+    assert {"江城条例", "江城市条例", "测试条例"} <= set(doc.short_names)
     assert doc.warnings and "jump" in doc.warnings[0]
+
+
+def test_a_short_name_two_documents_share_names_neither(tmp_path):
+    for place in ("江城市", "河城市"):
+        (tmp_path / f"{place}.txt").write_text(f"{place}养犬管理条例\n第一条 本条例适用于养犬。\n", "utf-8")
+    names = [set(d.short_names) for d in load_corpus(tmp_path).documents]
+    assert "养犬管理条例" not in names[0] | names[1] and "江城条例" in names[0]
 
 
 def test_by_title_sets_aside_notes_and_the_national_prefix(corpus):
@@ -115,7 +147,7 @@ def test_errors_name_file_and_line(tmp_path):
 
 
 def test_inserted_articles_and_numerals():
-    _, _, arts, warnings = parse_text("某法\n第一百二十条 甲。\n第一百二十条之一 乙。\n第121条 丙。\n",
+    _, _, arts, warnings, _ = parse_text("某法\n第一百二十条 甲。\n第一百二十条之一 乙。\n第121条 丙。\n",
                                       "x.txt", "x")
     assert [(a.number, a.sub) for a in arts] == [(120, 0), (120, 1), (121, 0)]
     assert arts[1].label == "第一百二十条之一"

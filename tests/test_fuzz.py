@@ -21,7 +21,7 @@ TEXT = st.lists(st.one_of(LEGAL, st.text(max_size=5)), max_size=60).map("".join)
 @given(TEXT)
 def test_parser_raises_only_corpus_errors(text):
     try:
-        title, _, articles, _ = parse_text(text, "fuzz.txt", "fuzz")
+        title, _, articles, _, _ = parse_text(text, "fuzz.txt", "fuzz")
     except CorpusError:
         return
     numbers = [(a.number, a.sub) for a in articles]
