@@ -8,7 +8,7 @@ numbers. Gaps in numbering (excerpts) only add a warning.
 Canonical text of a provision — what quotes are checked against:
   * layout artifacts are dropped: `[bookmark: …]` lines, blank lines, Markdown `#` heading
     marks and `**` bold marks, indentation (ASCII spaces, tabs, U+3000), the article heading
-    "第X条" and the space after it; heading lines (第X编, 第X分编, 第X章, 第X节, an unnumbered 总则/分则/附则)
+    "第X条" and the space (or colon: "第一条：") after it; heading lines (第X编, 第X分编, 第X章, 第X节, an unnumbered 总则/分则/附则)
     belong to no article, nor does an appendix after the articles ("附件：…" and what follows);
   * a line that does not end a sentence (last char not in 。；：！？… or a closing
     bracket/quote after one) and is followed, after a page break, by a line that starts no
@@ -34,9 +34,10 @@ from .errors import CorpusError
 from .numerals import NUMERAL_CLASS, cn_to_int
 from .records import Article, Item, Paragraph, article_label
 
+MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t\u3000]*")  # "## 第一章 总则", "### 第一条 …"
 ARTIFACT_LINE = re.compile(r"^\s*(\[bookmark:[^\]]*\]|<!--.*-->)\s*$")
 ARTICLE_HEAD = re.compile(
-    rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*条(?:之({NUMERAL_CLASS}))?(?:\*\*)?(?=$|[\s　*])[\s　]*(?:\*\*)?")
+    rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*条(?:之({NUMERAL_CLASS}))?(?:\*\*)?(?=$|[\s　*:：])[\s　]*[:：]?[\s　]*(?:\*\*)?")
 ARTICLE_HEAD_LOOSE = re.compile(rf"^第({NUMERAL_CLASS})条(?:之({NUMERAL_CLASS}))?(?=[^\s　])")
 PART_HEAD = re.compile(rf"^(?:\*\*)?第\s*({NUMERAL_CLASS})\s*(?:分)?编(?:\*\*)?(?:[\s　]+(.*))?$")
 PLAIN_HEAD = re.compile(r"^(?:\*\*)?([总分附])[\s　]*则(?:\*\*)?$")  # "总　　则" with no chapter number
@@ -90,9 +91,9 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
             if raws and raws[-1].lines:
                 raws[-1].lines[-1][2] = True
             continue
-        stripped = raw.strip(" \t\u3000\r\ufeff")
+        stripped = MARKDOWN_HEADING.sub("", raw.strip(" \t\u3000\r\ufeff"))
         if title is None:
-            title = clean_line(re.sub(r"^#+\s*", "", stripped))
+            title = clean_line(stripped)
             continue
         body = stripped.replace("**", "").strip(" \t\u3000")
         if PART_HEAD.match(body):  # 编 / 分编 of a code: chapters number afresh inside each

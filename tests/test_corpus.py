@@ -105,6 +105,17 @@ def test_folder_without_manifest(tmp_path):
     assert doc.warnings and "jump" in doc.warnings[0]
 
 
+def test_markdown_heading_marks_and_a_colon_after_the_article_number(tmp_path):
+    (tmp_path / "a.txt").write_text("# 江城市测试条例\n\n## 第一章 总则\n\n### 第一条 为了测试，制定本条例。\n\n"
+                                    "### 第二条\n\n本条例适用于本市。\n第三条：本条例自公布之日起施行。\n",
+                                    encoding="utf-8")
+    doc = load_corpus(tmp_path).documents[0]
+    assert [(a.number, a.chapter, a.text) for a in doc.articles] == [
+        (1, "第一章 总则", "为了测试，制定本条例。"), (2, "第一章 总则", "本条例适用于本市。"),
+        (3, "第一章 总则", "本条例自公布之日起施行。")]  # "第三条：": the colon is the heading's
+    assert doc.preamble == ""
+
+
 def test_a_short_name_two_documents_share_names_neither(tmp_path):
     for place in ("江城市", "河城市"):
         (tmp_path / f"{place}.txt").write_text(f"{place}养犬管理条例\n第一条 本条例适用于养犬。\n", "utf-8")
