@@ -48,6 +48,7 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("商业秘密被竞争对手偷了怎么办？", "反不正当竞争法"),  # 商业秘密 is in the texts, 竞争对手 is not
     ("我的专利被别人抄了，能告吗？", "专利法"),
     ("Can I claim social insurance for this?", "社会保险法"),
+    ("想报考国家安全机关的公务员，要什么条件？", "公务员录用规定"),  # the texts name a 公务员管理部门
     ("重庆发现间谍怎么办？", None),
 ])
 def test_outside_scope(corpus, question, outside):
@@ -62,10 +63,10 @@ def test_topic_of_another_law_is_in_scope_when_the_corpus_speaks_of_it(corpus, t
 
 
 def test_a_law_named_in_passing_does_not_make_the_texts_of_its_field(tmp_path):
-    """"公务员、事业单位人员" lists civil servants among those to train: not a civil-service text;
+    """"劳动合同、工资单" lists labour contracts among papers to file: not a labour-contract text;
     a text on pay that says "解除劳动合同" is of 劳动合同法's field, so 加班费 is not refused."""
-    (tmp_path / "a.txt").write_text("某市培训办法\n第一条 将安全知识纳入公务员、事业单位人员培训内容。\n", "utf-8")
-    assert outside_scope("公务员报考条件是什么？", load_corpus(tmp_path)) == "公务员法"
+    (tmp_path / "a.txt").write_text("某市档案办法\n第一条 单位应当将劳动合同、工资单等材料存档。\n", "utf-8")
+    assert outside_scope("竞业限制有什么规定？", load_corpus(tmp_path)) == "劳动合同法"
     (tmp_path / "a.txt").write_text("某市工资办法\n第一条 用人单位解除劳动合同的，应当支付经济补偿。\n", "utf-8")
     assert outside_scope("加班费怎么算？", load_corpus(tmp_path)) is None
 
