@@ -67,6 +67,7 @@ EVERYDAY = {
     "搬走": "搬离 返还房屋", "赶走": "解除合同 迫使", "断水": "停止供水", "断电": "停止供电", "停水": "停止供水",
     "停电": "停止供电", "逼": "迫使 强迫", "格局": "房屋结构 结构", "装修": "装饰装修 改变房屋结构",
     "改": "改变 变更", "合租": "合租 分租", "中介": "房地产经纪机构 中介机构",
+    "换新": "更新 更换", "钱": "费用 资金", "谁出": "承担 负担 分摊", "谁掏": "承担 负担 分摊",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -136,6 +137,11 @@ ENGLISH = {
     "hospital": "医院 医疗机构", "doctor": "医师 医疗机构", "school": "学校", "student": "学生", "teacher": "教师",
     "age": "周岁 年龄", "years old": "周岁", "under": "以下 未满", "passenger": "乘坐人员 乘客", "carry": "搭载 携带",
     "bus": "公共交通工具 公交", "subway": "公共交通工具 地铁", "metro": "公共交通工具 地铁", "taxi": "出租车",
+    "property management": "物业 物业服务人 物业管理", "property manager": "物业服务人",
+    "management company": "物业服务人 物业服务企业", "owner": "业主 所有人", "owners": "业主 所有人",
+    "homeowner": "业主", "homeowners": "业主", "fee": "费用 收费", "fees": "费用 收费",
+    "service fee": "物业费 服务费 收费标准", "consent": "同意", "agree": "同意", "approval": "批准 同意",
+    "approve": "批准 同意", "raise": "提高 调整", "increase": "提高 增加", "who pays": "承担 负担 费用",
 }
 
 
