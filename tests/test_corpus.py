@@ -168,3 +168,49 @@ def test_inserted_articles_and_numerals():
 def test_short_names():
     assert derive_short_names("中华人民共和国反间谍法") == ("反间谍法",)
     assert "重庆条例" in derive_short_names("重庆市反间谍工作条例")
+
+
+def _texts(text):
+    _, _, arts, _, rest = parse_text(text, "x.txt", "x")
+    return [(a.number, a.sub, [p.text for p in a.paragraphs]) for a in arts], rest
+
+
+@pytest.mark.parametrize("text, articles, rest", [
+    # a page number and the repeated title inside a sentence cut by the page break; a footer line
+    ("江城市条例\n第一条　将工作纳入\n\n- 1 -\n\n江城市条例\n\n考核。\n\n第 2 页 共 3 页\n\n第二条　本条例自公布之日起施行。\n",
+     [(1, 0, ["将工作纳入考核。"]), (2, 0, ["本条例自公布之日起施行。"])], ""),
+    ("江城市条例\n第一条　纳入\n\n3\n\n服务质量考核。\n", [(1, 0, ["纳入服务质量考核。"])], ""),
+    # a wrapped line that starts with an article number is a cross-reference, not 第二条
+    ("江城市条例\n第一条　违反本条例规定的，依照本条例\n第二条规定的程序处理。\n第二条　本条例自公布之日起施行。\n",
+     [(1, 0, ["违反本条例规定的，依照本条例第二条规定的程序处理。"]), (2, 0, ["本条例自公布之日起施行。"])], ""),
+    # no-break and em spaces as indentation, a zero-width space; an inserted article with no space
+    ("江城市条例\n\u00a0\u00a0第一条\u00a0\u00a0本条例适用于\u00a0绿化工作。\n\u2003第二条\u2003\u200b任何人都有义务。\n"
+     "第二条之一禁止夜间施工。\n", [(1, 0, ["本条例适用于绿化工作。"]), (2, 0, ["任何人都有义务。"]),
+                                  (2, 1, ["禁止夜间施工。"])], ""),
+    # a closing signature and date, then an appendix named without a colon
+    ("江城市办法\n第一条　本办法自2023年5月1日起施行。\n\n江城市人民政府\n\n2023年5月1日\n\n附件一　名录\n一、学校\n",
+     [(1, 0, ["本办法自2023年5月1日起施行。"])], "江城市人民政府\n2023年5月1日\n附件一名录\n一、学校"),
+    # a hard wrap without a blank line; an item with no full stop, then a new paragraph
+    ("江城市条例\n第一条　为了保护合法权益，\n维护公共利益，制定本条例。\n第二条　处罚的种类：\n（一）警告\n（二）罚款\n"
+     "前款所列处罚，应当依法适用。\n", [(1, 0, ["为了保护合法权益，维护公共利益，制定本条例。"]),
+                                   (2, 0, ["处罚的种类：\n（一）警告\n（二）罚款", "前款所列处罚，应当依法适用。"])], ""),
+    # sub-items "1." belong to their item; Markdown list marks; an article that opens with an item
+    ("江城市条例\n第一条　应当采取下列措施：\n- （一）报告，包括：\n1.报告单位；\n2.报告部门；\n- （二）救援。\n"
+     "前款措施应当记录。\n第二条\n（一）甲；\n（二）乙。\n",
+     [(1, 0, ["应当采取下列措施：\n（一）报告，包括：\n1.报告单位；\n2.报告部门；\n（二）救援。", "前款措施应当记录。"]),
+      (2, 0, ["（一）甲；\n（二）乙。"])], ""),
+    # an editor's article title; "第二条、" and "第三条." as headings
+    ("江城市条例\n第一条【立法目的】\n为了测试，制定本条例。\n第二条、本条例由市政府解释。\n第三条.本条例自公布之日起施行。\n",
+     [(1, 0, ["为了测试，制定本条例。"]), (2, 0, ["本条例由市政府解释。"]), (3, 0, ["本条例自公布之日起施行。"])], ""),
+])
+def test_layout_of_converted_files_is_not_law_text(text, articles, rest):
+    assert _texts(text) == (articles, rest)
+
+
+def test_chapter_heading_variants_and_a_title_after_the_order_that_promulgates_it():
+    text = ("江城市人民政府令\n第12号\n江城市停车管理办法\n第一章总则\n第一条　甲。\n第二章\n停车场管理\n第二条　乙。\n"
+            "第三章：附则\n第三条　丙。\n")
+    title, preamble, arts, _, _ = parse_text(text, "x.txt", "x")
+    assert title == "江城市停车管理办法" and preamble == "江城市人民政府令\n第12号"
+    assert [a.chapter for a in arts] == ["第一章 总则", "第二章 停车场管理", "第三章 附则"]
+    assert [a.text for a in arts] == ["甲。", "乙。", "丙。"]
