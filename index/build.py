@@ -34,7 +34,8 @@ from .offtopic import offtopic_levels
 from .store import FaissStore, choose_kind
 
 FORMAT_VERSION = 7  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3);
-# 5: params record the off-topic probes' level (`offtopic`); 6: 编 headings and appendices are no article text; 7: page furniture, wraps, signatures (corpus/layout.py)
+# 5: params record the off-topic probes' level (`offtopic`); 6: 编 headings and appendices are no
+# article text; 7: page furniture, wraps and signatures are not either (corpus/layout.py)
 FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
 
 
