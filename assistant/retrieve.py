@@ -7,9 +7,10 @@ dense candidates, plus BM25 over jieba words and over character pairs, each divi
 best score; an article scores its best chunk plus the z-score of the whole article's cosine.
 Documents the question names (by title, short name or place) get a fixed bonus, and so do
 articles of the kind the question asks for (a sanction, a purpose clause, an effective date,
-a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a sanction is asked for, an article
-that sanctions breaking others by citing them ("违反本条例第七条规定的，…罚款") ranks at least as
-high as the best of the articles it cites, since it rarely repeats their words.
+a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a sanction is
+asked for, an article that sanctions breaking others by citing them ("违反本条例第七条规定的，…
+罚款") ranks at least as high as the best of the articles it cites, since it rarely repeats their
+words.
 
     "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
 """

@@ -60,7 +60,7 @@ class _RawArticle:
     chapter: str | None
     section: str | None
     line: int
-    lines: list[list]  # [[text, line_no, ended_by_blank]]
+    lines: list[str]
 
 
 def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Article], list[str], str]:
@@ -78,14 +78,12 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
             continue
         stripped = strip_marks(raw)
         if not stripped or is_furniture(stripped) or (title and raws and clean_line(stripped) == title):
-            if raws and raws[-1].lines:
-                raws[-1].lines[-1][2] = True  # a page break: see `_join_lines`
-            continue
+            continue  # a blank line, page furniture, or the title repeated as a page header
         if not head_lines:
             head_lines.append(clean_line(stripped))  # the title, unless a later head line is
             continue
-        if pending and (name := heading_name(stripped)) and not _article_head(stripped, raws):
-            kind, label = pending
+        if pending and (name := heading_name(stripped)):
+            kind = pending[0]
             if kind == "章":
                 chapter = f"{chapter} {name}"
             elif kind == "节":
@@ -112,7 +110,7 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
             raws.append(_RawArticle(number, sub, chapter, section, line_no, []))
             rest = ARTICLE_TITLE.sub("", clean_line(stripped[head.end():]))
             if rest:
-                raws[-1].lines.append([rest, line_no, False])
+                raws[-1].lines.append(rest)
             continue
         if not raws:
             head_lines.append(clean_line(stripped))
@@ -122,7 +120,7 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
             continue
         line = clean_line(stripped) if raws[-1].lines else ARTICLE_TITLE.sub("", clean_line(stripped))
         if line:
-            raws[-1].lines.append([line, line_no, False])
+            raws[-1].lines.append(line)
     if not head_lines or not raws:
         raise CorpusError(f"{path}: no articles found (expected lines starting with 第一条, 第二条, …); "
                           "is this a regulation text?")
@@ -149,8 +147,8 @@ def _closing_lines(raw: _RawArticle) -> list[str]:
     """Take the closing signature and date ("江城市人民政府", "2023年5月1日") off the end of the
     last article: lines of their own that end no sentence."""
     closing: list[str] = []
-    while len(raw.lines) > 1 and is_signature(raw.lines[-1][0]) and not ends_sentence(raw.lines[-1][0]):
-        closing.insert(0, raw.lines.pop()[0])
+    while len(raw.lines) > 1 and is_signature(raw.lines[-1]) and not ends_sentence(raw.lines[-1]):
+        closing.insert(0, raw.lines.pop())
     return closing
 
 
@@ -172,7 +170,7 @@ def _loose_head(line: str, raws: list[_RawArticle]):
     if not raws:
         return m
     last = raws[-1]
-    if (number, sub) <= (last.number, last.sub) or (last.lines and not ends_sentence(last.lines[-1][0])):
+    if (number, sub) <= (last.number, last.sub) or (last.lines and not ends_sentence(last.lines[-1])):
         return None
     return m
 
@@ -202,12 +200,12 @@ def _check_order(raws: list[_RawArticle], number: int, sub: int, path: str, line
                           "a regulation text: load the amended text)")
 
 
-def _join_lines(lines: list[list]) -> list[str]:
+def _join_lines(lines: list[str]) -> list[str]:
     """Join the lines of one sentence that a page break or a hard wrap cut: a line that ends no
     sentence takes the next one, unless that starts an item or a new paragraph:
     ["纳入", "考核。"] -> ["纳入考核。"]; ["（二）罚款", "前款所列处罚…"] stay two."""
     out: list[str] = []
-    for text, _line_no, _blank_after in lines:
+    for text in lines:
         if out and not ends_sentence(out[-1]) and not ITEM_HEAD.match(text) and not SUB_ITEM.match(text) \
                 and not NEW_PARAGRAPH.match(text):
             out[-1] += text

@@ -60,7 +60,7 @@ class Document:
     articles: tuple[Article, ...]
     path: str
     preamble: str = ""
-    appendix: str = ""  # forms and lists after "附件：", not provisions
+    appendix: str = ""  # what follows the articles: a closing signature and date, "附件：…"; not provisions
     issuer: str | None = None
     adopted: str | None = None
     effective: str | None = None
