@@ -77,8 +77,8 @@ BREACH = re.compile(r"没|未|不|拒|违反|违法|违规|擅自|私自|非法|
 # kind of provision -> how a provision of that kind is worded (Chinese legislative drafting: the
 # first article states purpose and basis, the last when the text takes effect)
 STATED = {
-    "penalty": re.compile(r"罚款|警告|处分|拘留|没收|吊销|通报批评|追究.{0,8}责任|责令.{0,6}改正|"
-                          r"依法(?:给予|予以)?处[罚理]|从其规定"),
+    "penalty": re.compile(r"罚款|警告|处分|拘留|没收|吊销|通报批评|追究.{0,8}责任|责令.{0,6}(?:改正|整改)|"
+                          r"依法(?:依规)?(?:给予|予以)?处[罚理]|予以处理|从其规定"),
     "purpose": re.compile(r"^为了.{0,300}?制定本"),
     "effective": re.compile(r"自.{0,24}?起(?:施行|生效)"),
     "definition": re.compile(r"所称.{0,60}?是指|(?:^|[，。；：])[^，。；：]{0,30}?是指"),

@@ -256,6 +256,8 @@ def test_asked_kinds(question, kinds):
 
 def test_provision_kinds():
     assert provision_kinds("由国家安全机关责令改正，予以警告") == {"penalty"}
+    assert provision_kinds("对直接责任人员依法依规予以处理。") == {"penalty"}
+    assert provision_kinds("由主管部门责令限期整改。") == {"penalty"}
     assert provision_kinds("为了规范劳动报酬的支付，根据有关法律，结合本市实际，制定本规定。") == {"purpose"}
     assert provision_kinds("本办法自2022年2月15日起施行。") == {"effective"}
     assert provision_kinds("本法所称间谍行为，是指下列行为：") == {"definition"}
