@@ -69,7 +69,8 @@ def states_figure(kind: str, text: str) -> bool:
 
 
 # a sanction asked for outright, or consequences asked for after a breach of duty
-PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|被罚|挨罚|罚吗|处分|法律责任|追究|追责|担责|判刑|坐牢|拘留|"
+PENALTY_ASKED = re.compile(r"处罚|罚款|罚多少|怎么罚|受罚|被罚|挨罚|罚.{0,8}吗|能罚|会罚|要罚|罚不罚|处分|法律责任|追究|追责|"
+                           r"担责|判刑|坐牢|拘留|"
                            r"penalt|punish|\bfines?\b|\bfined\b|liab|sanction")
 CONSEQUENCE_ASKED = re.compile(r"会怎样|会怎么样|会如何|后果|怎么处理|什么处理|如何处理|what happens|consequence")
 BREACH = re.compile(r"没|未|不|拒|违反|违法|违规|擅自|私自|非法|泄露|隐瞒|瞒|伪造|冒充|"
@@ -92,6 +93,7 @@ ASKED = {
     "effective": re.compile(r"施行|生效|什么时候开始|哪天起|从哪天|何时起|起实施|开始实施|take effect|"
                             r"took effect|come into force|came into force|in force|effective"),
     "definition": re.compile(r"什么是|是什么意思|什么意思|指的是|指什么|是指|定义|算不算|属不属于|属于.{0,12}吗|"
+                             r"算什么|属于什么|属于哪|归哪|哪一类|什么类|which category|what category|classif|"
                              r"what does .{0,40} mean|meaning of|defin|count as|counts as"),
     "scope": re.compile(r"适用范围|适用于|适不适用|适用吗|管不管|管得到|管得着|\bappl(?:y|ies)\b(?! for)|\bcover(?:s|ed)?\b"),
     "age": re.compile(r"[0-9０-９零一二两三四五六七八九十]+\s*(?:周)?岁|几岁|多大年纪|年龄|年满|未满|how old|years? old|\bage\b|\baged\b"),

@@ -69,6 +69,12 @@ EVERYDAY = {
     "改": "改变 变更", "合租": "合租 分租", "中介": "房地产经纪机构 中介机构",
     "换新": "更新 更换", "钱": "费用 资金", "谁出": "承担 负担 分摊", "谁掏": "承担 负担 分摊",
     "负责": "责任 主体责任",
+    # everyday things under the statutory categories that name them
+    "沙发": "家具", "床垫": "家具", "柜子": "家具", "衣柜": "家具", "桌子": "家具", "椅子": "家具",
+    "冰箱": "家用电器 电器", "洗衣机": "家用电器 电器", "电视机": "家用电器 电器", "空调": "家用电器 电器",
+    "微波炉": "家用电器 电器", "砖头": "建筑垃圾 装修垃圾 建筑材料", "水泥块": "建筑垃圾 装修垃圾",
+    "水泥": "建筑材料 建筑垃圾", "瓷砖": "建筑材料 装修",
+    "扔": "投放 丢弃 倾倒", "垃圾桶": "收集容器 容器", "垃圾箱": "收集容器 容器", "乱扔": "随意 丢弃 倾倒 抛撒", "丢": "丢弃 投放", "路边": "道路",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -143,6 +149,11 @@ ENGLISH = {
     "homeowner": "业主", "homeowners": "业主", "fee": "费用 收费", "fees": "费用 收费",
     "service fee": "物业费 服务费 收费标准", "consent": "同意", "agree": "同意", "approval": "批准 同意",
     "approve": "批准 同意", "raise": "提高 调整", "increase": "提高 增加", "who pays": "承担 负担 费用",
+    "sofa": "家具", "couch": "家具", "furniture": "家具", "mattress": "家具", "fridge": "家用电器 电器",
+    "refrigerator": "家用电器 电器", "appliance": "家用电器 电器", "appliances": "家用电器 电器",
+    "get rid of": "投放 丢弃 处理", "dispose": "投放 处理", "throw away": "投放 丢弃", "trash": "垃圾 生活垃圾",
+    "take out": "投放", "bin": "收集容器 容器", "bins": "收集容器 容器", "office": "办公场所 办公",
+    "offices": "办公场所 办公",
 }
 
 

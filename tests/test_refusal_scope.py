@@ -247,6 +247,8 @@ def test_a_question_asking_for_a_kind_of_provision_ranks_one_of_that_kind_first(
     ("How do I apply for a visa?", set()),
     ("十五岁能骑电动车吗？", {"age"}),
     ("How old must I be to ride an e-bike?", {"age"}),
+    ("物业连垃圾桶都不放，能罚物业吗？", {"penalty"}),
+    ("塑料杯算什么垃圾？", {"definition"}),
     ("国安在什么情况下可以检查单位？", {"conditions"}),
     ("Under what circumstances can they inspect us?", {"conditions"}),
 ])
