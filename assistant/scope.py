@@ -26,6 +26,34 @@ PLACES = {
     "宁夏": "ningxia", "新疆": "xinjiang", "香港": "hong kong", "澳门": "macau", "深圳": "shenzhen",
     "广州": "guangzhou", "成都": "chengdu", "杭州": "hangzhou", "南京": "nanjing", "武汉": "wuhan",
     "西安": "xi'an", "厦门": "xiamen", "青岛": "qingdao", "大连": "dalian", "苏州": "suzhou",
+    "宁波": "ningbo", "温州": "wenzhou", "绍兴": "shaoxing", "嘉兴": "jiaxing", "湖州": "huzhou", "金华": "jinhua",
+    "台州": "taizhou", "无锡": "wuxi", "常州": "changzhou", "徐州": "xuzhou", "南通": "nantong", "扬州": "yangzhou",
+    "镇江": "zhenjiang", "盐城": "yancheng", "连云港": "lianyungang", "合肥": "hefei", "芜湖": "wuhu",
+    "福州": "fuzhou", "泉州": "quanzhou", "漳州": "zhangzhou", "南昌": "nanchang", "赣州": "ganzhou",
+    "九江": "jiujiang", "济南": "jinan", "烟台": "yantai", "潍坊": "weifang", "淄博": "zibo", "威海": "weihai",
+    "临沂": "linyi", "济宁": "jining", "郑州": "zhengzhou", "洛阳": "luoyang", "长沙": "changsha",
+    "株洲": "zhuzhou", "湘潭": "xiangtan", "宜昌": "yichang", "襄阳": "xiangyang", "佛山": "foshan",
+    "东莞": "dongguan", "珠海": "zhuhai", "汕头": "shantou", "惠州": "huizhou", "南宁": "nanning",
+    "桂林": "guilin", "柳州": "liuzhou", "海口": "haikou", "三亚": "sanya", "贵阳": "guiyang", "遵义": "zunyi",
+    "昆明": "kunming", "拉萨": "lhasa", "兰州": "lanzhou", "西宁": "xining", "银川": "yinchuan",
+    "乌鲁木齐": "urumqi", "呼和浩特": "hohhot", "包头": "baotou", "石家庄": "shijiazhuang", "唐山": "tangshan",
+    "秦皇岛": "qinhuangdao", "保定": "baoding", "太原": "taiyuan", "沈阳": "shenyang", "鞍山": "anshan",
+    "长春": "changchun", "哈尔滨": "harbin", "绵阳": "mianyang", "宜宾": "yibin",
+}
+# the province of each city above: a provincial text binds there too
+PROVINCE_OF = {
+    "深圳": "广东", "广州": "广东", "佛山": "广东", "东莞": "广东", "珠海": "广东", "汕头": "广东", "惠州": "广东",
+    "成都": "四川", "绵阳": "四川", "宜宾": "四川", "杭州": "浙江", "宁波": "浙江", "温州": "浙江", "绍兴": "浙江",
+    "嘉兴": "浙江", "湖州": "浙江", "金华": "浙江", "台州": "浙江", "南京": "江苏", "苏州": "江苏", "无锡": "江苏",
+    "常州": "江苏", "徐州": "江苏", "南通": "江苏", "扬州": "江苏", "镇江": "江苏", "盐城": "江苏", "连云港": "江苏",
+    "武汉": "湖北", "宜昌": "湖北", "襄阳": "湖北", "西安": "陕西", "厦门": "福建", "福州": "福建", "泉州": "福建",
+    "漳州": "福建", "青岛": "山东", "济南": "山东", "烟台": "山东", "潍坊": "山东", "淄博": "山东", "威海": "山东",
+    "临沂": "山东", "济宁": "山东", "大连": "辽宁", "沈阳": "辽宁", "鞍山": "辽宁", "合肥": "安徽", "芜湖": "安徽",
+    "南昌": "江西", "赣州": "江西", "九江": "江西", "郑州": "河南", "洛阳": "河南", "长沙": "湖南", "株洲": "湖南",
+    "湘潭": "湖南", "南宁": "广西", "桂林": "广西", "柳州": "广西", "海口": "海南", "三亚": "海南", "贵阳": "贵州",
+    "遵义": "贵州", "昆明": "云南", "拉萨": "西藏", "兰州": "甘肃", "西宁": "青海", "银川": "宁夏",
+    "乌鲁木齐": "新疆", "呼和浩特": "内蒙古", "包头": "内蒙古", "石家庄": "河北", "唐山": "河北", "秦皇岛": "河北",
+    "保定": "河北", "太原": "山西", "长春": "吉林", "哈尔滨": "黑龙江",
 }
 # Common PRC laws by the names people use; a question naming one the corpus lacks is out of scope.
 LAWS = {
@@ -112,13 +140,15 @@ def without_places(question: str) -> str:
 def jurisdiction(question: str, corpus: Corpus) -> tuple[frozenset[str], frozenset[str]]:
     """(documents of the places the question names, local documents of places it does not name).
 
-    National documents are in neither: they bind everywhere. A question naming no place gets
-    two empty sets.
+    National documents are in neither: they bind everywhere. A city names its province too (a
+    provincial text binds there). A question naming no place gets two empty sets.
         "在贵州，企业的防间谍工作由谁来指导？" -> ({"guizhou_banfa"}, {"chongqing_tiaoli"})
+        "遵义的企业要做什么？" -> ({"guizhou_banfa"}, {"chongqing_tiaoli"})
     """
-    named = places_named(question)
+    named = set(places_named(question))
     if not named:
         return frozenset(), frozenset()
+    named |= {PROVINCE_OF[p] for p in named if p in PROVINCE_OF}
     places = {d.id: place_of(d) for d in corpus.documents}
     return (frozenset(d for d, p in places.items() if p in named),
             frozenset(d for d, p in places.items() if p and p not in named))
@@ -135,7 +165,7 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     covered = {place_of(d) for d in corpus.documents}
     national = None in covered
     for place, starts in places_named(question).items():
-        if place in covered:
+        if place in covered or (place in PROVINCE_OF and PROVINCE_OF[place] in covered):
             continue
         if not national or any(not LOCATION_WORDS.search(lowered[max(0, s - 12):s]) for s in starts):
             return place

@@ -31,10 +31,15 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     assert jurisdiction("贵州和重庆的规定有什么不同？", corpus) == (
         frozenset({"guizhou_banfa", "chongqing_tiaoli"}), frozenset())
     assert jurisdiction("发现间谍怎么举报？", corpus) == (frozenset(), frozenset())
+    assert jurisdiction("遵义的企业要做什么？", corpus) == (  # a city of 贵州: the provincial text binds
+        frozenset({"guizhou_banfa"}), frozenset({"chongqing_tiaoli"}))
 
 
 @pytest.mark.parametrize("question, outside", [
     ("上海对反间谍重点单位有什么特别规定？", "上海"),  # that place's own rules
+    ("宁波对反间谍重点单位有什么规定？", "宁波"),  # a city of a province no document governs
+    ("遵义对反间谍重点单位有什么规定？", None),  # a city of 贵州
+    ("在宁波发现间谍怎么举报？", None),
     ("What does Sichuan Province's regulation require?", "四川"),
     ("我在上海出差时发现有人偷拍军事设施，怎么举报？", None),  # where it happens: national law binds
     ("I live in Shenzhen. Where do I report a spy?", None),
