@@ -154,6 +154,22 @@ ENGLISH = {
     "get rid of": "投放 丢弃 处理", "dispose": "投放 处理", "throw away": "投放 丢弃", "trash": "垃圾 生活垃圾",
     "take out": "投放", "bin": "收集容器 容器", "bins": "收集容器 容器", "office": "办公场所 办公",
     "offices": "办公场所 办公",
+    # everyday English of other common fields: homes, roads, environment, family, health, work
+    "renovation": "装饰装修 装修", "renovate": "装饰装修 装修", "decorate": "装饰装修", "permit": "许可 许可证",
+    "vehicle": "车辆 机动车", "vehicles": "车辆 机动车", "car": "机动车 汽车", "cars": "机动车 汽车",
+    "motorcycle": "摩托车", "pedestrian": "行人", "traffic": "交通 道路交通", "road": "道路", "street": "道路 街道",
+    "sidewalk": "人行道", "pavement": "人行道", "tree": "树木 绿化", "trees": "树木 绿化", "green space": "绿地 绿化",
+    "water supply": "供水", "electricity": "供电 电力", "gas": "燃气", "heating": "供热", "developer": "建设单位",
+    "demolition": "拆除 拆迁", "demolish": "拆除", "pollution": "污染", "polluting": "污染", "environment": "环境",
+    "recycle": "回收 可回收物", "recyclable": "可回收物 回收", "recycling": "回收 可回收物", "hazardous": "有害 危险",
+    "kitchen waste": "厨余垃圾", "food waste": "厨余垃圾 餐厨垃圾", "sort": "分类", "sorting": "分类",
+    "classify": "分类", "drunk": "醉酒 饮酒", "alcohol": "饮酒 酒", "parent": "父母 监护人", "parents": "父母 监护人",
+    "guardian": "监护人", "elderly": "老年人", "disabled": "残疾人", "disability": "残疾人", "injury": "伤害 受伤",
+    "injured": "伤害 受伤", "medical": "医疗", "insurance": "保险", "tax": "税 税款", "working hours": "工作时间",
+    "leave": "休假 假期", "holiday": "休假 节假日", "maternity": "生育 产假", "deadline": "期限", "time limit": "期限",
+    "within": "以内 之日起", "days": "日", "notice": "通知 告知 公告", "notify": "通知 告知", "ban": "禁止",
+    "banned": "禁止", "prohibited": "禁止", "forbidden": "禁止", "allowed": "允许 可以", "must": "应当",
+    "required": "应当", "require": "应当", "responsible": "负责 责任", "in charge of": "负责 主管",
 }
 
 

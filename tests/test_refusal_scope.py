@@ -188,6 +188,12 @@ def test_two_character_everyday_words_do_not_match_across_words():
     assert EVERYDAY["管得到"] in expand("办法管不管得到我们？")  # three characters: anywhere
 
 
+def test_everyday_things_expand_to_their_statutory_categories():
+    from assistant.query import expand
+    assert "家具" in expand("旧沙发能放楼道吗？") and "家用电器" in expand("How do I get rid of an old fridge?")
+    assert "装饰装修" in expand("Is renovation allowed on Sundays?")
+
+
 def test_spoken_dates_expand_to_written_ones():
     from assistant.query import expand
     assert expand("4月15号是什么日子？").endswith("4月15日")
