@@ -13,6 +13,7 @@ General geography and common law names only, nothing tied to one corpus.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpus import Corpus
 
@@ -99,6 +100,12 @@ TOPIC_LAWS = {
 
 
 ENGLISH_LAW = r"\b{}\b(?:(?<=law)|(?<=code)|(?:\s+[a-z]+){{0,2}}?\s+(?:law|code|act)\b)"
+# compiled once: a question runs them all (Python's cache of 512 patterns would churn)
+PLACE_PATTERNS = {place: (re.compile(re.escape(place)), re.compile(rf"\b{re.escape(english)}\b"),
+                          re.compile(re.escape(place) + r"(?:省|市|自治区|特别行政区)?"),
+                          re.compile(rf"\b{re.escape(english)}(?:'s)?\b\s?", re.I))
+                  for place, english in PLACES.items()}
+TOPIC_PATTERNS = {law: re.compile(topics, re.I) for law, topics in TOPIC_LAWS.items()}
 LOCATION_WORDS = re.compile(r"(?:在|到|去|来|从|往|赴|住|于|\b(?:in|at|to|from|visiting|near))\s*$", re.I)
 
 
@@ -119,9 +126,9 @@ def places_named(question: str) -> dict[str, list[int]]:
     "在上海和上海的…" -> {"上海": [1, 4]}."""
     lowered = question.lower()
     found: dict[str, list[int]] = {}
-    for place, english in PLACES.items():
-        starts = [m.start() for m in re.finditer(re.escape(place), question)]
-        starts += [m.start() for m in re.finditer(rf"\b{re.escape(english)}\b", lowered)]
+    for place, (chinese, english, _, _) in PLACE_PATTERNS.items():
+        starts = [m.start() for m in chinese.finditer(question)]
+        starts += [m.start() for m in english.finditer(lowered)]
         if starts:
             found[place] = sorted(starts)
     return found
@@ -131,9 +138,8 @@ def without_places(question: str) -> str:
     """The question with the places it names left out (with 省/市 and, in English, a possessive):
     "重庆市的企业要负什么责任？" -> "的企业要负什么责任？"; "Does Guizhou's rule apply?" -> "Does rule apply?"."""
     out = question
-    for place, english in PLACES.items():
-        out = re.sub(re.escape(place) + r"(?:省|市|自治区|特别行政区)?", "", out)
-        out = re.sub(rf"\b{re.escape(english)}(?:'s)?\b\s?", "", out, flags=re.I)
+    for _, _, chinese, english in PLACE_PATTERNS.values():
+        out = english.sub("", chinese.sub("", out))
     return out
 
 
@@ -175,16 +181,22 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
             return m.group(1)
     longer = [*LAWS, *titles, *(n for d in corpus.documents for n in d.short_names)]
     for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0])):
-        named = _names_law(question, law, longer) or re.search(ENGLISH_LAW.format(re.escape(english)), lowered)
+        named = _names_law(question, law, longer) or (english.split()[0] in lowered and _english_law(english).search(lowered))
         if named and not any(t.endswith(law) or law in " ".join(corpus.document(d.id).short_names)
                              for t, d in zip(titles, corpus.documents)):
             return law
     text = corpus_text(corpus)
-    for law, topics in TOPIC_LAWS.items():
-        absent = [m.group(0) for m in re.finditer(topics, question, re.I) if m.group(0) not in text]
+    for law, topics in TOPIC_PATTERNS.items():
+        absent = [m.group(0) for m in topics.finditer(question) if m.group(0) not in text]
         if absent and not any(law in t for t in titles) and not _field_of(law, text):
             return law
     return None
+
+
+@lru_cache(maxsize=None)
+def _english_law(english: str) -> re.Pattern:
+    """"administrative penalty" as a law's English name: "… administrative penalty law"."""
+    return re.compile(ENGLISH_LAW.format(re.escape(english)))
 
 
 def _field_of(law: str, text: str) -> bool:
