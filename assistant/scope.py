@@ -96,6 +96,10 @@ TOPIC_LAWS = {
     "户口登记条例": r"户口|落户|户籍|household registration|hukou",
     "食品安全法": r"食品安全|食物中毒|food safety|food poisoning",
     "医疗纠纷预防和处理条例": r"医疗事故|医疗纠纷|医闹|medical malpractice|medical dispute",
+    "不动产登记暂行条例": r"房产证|不动产权证|产权证|过户|property certificate|title deed",
+    "保险法": r"理赔|保单|保险公司|insurance claim|insurance company",
+    "就业促进法": r"就业歧视|招聘歧视|employment discrimination",
+    "治安管理处罚法": r"赌博|嫖娼|吸毒|gambling",
 }
 
 

@@ -54,6 +54,7 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("我的专利被别人抄了，能告吗？", "专利法"),
     ("Can I claim social insurance for this?", "社会保险法"),
     ("想报考国家安全机关的公务员，要什么条件？", "公务员录用规定"),  # the texts name a 公务员管理部门
+    ("买的二手房什么时候能办房产证？", "不动产登记暂行条例"),
     ("重庆发现间谍怎么办？", None),
 ])
 def test_outside_scope(corpus, question, outside):
