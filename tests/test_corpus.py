@@ -128,6 +128,8 @@ def test_by_title_sets_aside_notes_and_the_national_prefix(corpus):
     assert corpus.by_title("反间谍法（2023年修订）").id == "fanjiandiefa"
     assert corpus.by_title("反间谍安全防范工作规定(国家安全部令第16号)").id == "anquanfangfan_guiding"
     assert corpus.by_title("刑法") is None and corpus.by_title("反间谍") is None
+    assert corpus.by_title("反间谍工作条例").id == "chongqing_tiaoli"  # held by one title only
+    assert corpus.by_title("反间谍安全防范") is None  # held by two
 
 
 def test_collection_name_and_example_questions(corpus, tmp_path):
