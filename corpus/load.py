@@ -56,14 +56,15 @@ class Corpus:
         """The document of this title, ignoring 《》 and whitespace; failing that, the one document
         whose title matches once a bracketed note and the national prefix are set aside on both
         sides ("反间谍法（2023年修订）" finds 中华人民共和国反间谍法), or, failing that, the one whose
-        title so trimmed holds the other or is held by it, four characters or more ("江城市住宅物业
-        管理条例" finds "住宅物业管理条例" and the reverse); None when none or several do."""
+        title so trimmed holds the given one of four characters or more ("住宅物业管理条例" finds
+        江城市住宅物业管理条例; a longer title is another instrument: "反间谍法实施细则" finds nothing);
+        None when none or several do."""
         key = normalise_title(title)
         exact = next((d for d in self.documents if normalise_title(d.title) == key), None)
         if exact is not None:
             return exact
         core = _title_core(title)
-        for fits in (lambda c: c == core, lambda c: len(min(c, core, key=len)) >= 4 and (core in c or c in core)):
+        for fits in (lambda c: c == core, lambda c: len(core) >= 4 and core in c):
             found = [d for d in self.documents if fits(_title_core(d.title))]
             if found:
                 return found[0] if len(found) == 1 else None

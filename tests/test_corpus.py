@@ -130,6 +130,7 @@ def test_by_title_sets_aside_notes_and_the_national_prefix(corpus):
     assert corpus.by_title("刑法") is None and corpus.by_title("反间谍") is None
     assert corpus.by_title("反间谍工作条例").id == "chongqing_tiaoli"  # held by one title only
     assert corpus.by_title("反间谍安全防范") is None  # held by two
+    assert corpus.by_title("反间谍法实施细则") is None  # another instrument, not the law
 
 
 def test_collection_name_and_example_questions(corpus, tmp_path):
