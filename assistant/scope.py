@@ -13,7 +13,6 @@ General geography and common law names only, nothing tied to one corpus.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from corpus import Corpus
 
@@ -110,6 +109,8 @@ PLACE_PATTERNS = {place: (re.compile(re.escape(place)), re.compile(rf"\b{re.esca
                           re.compile(rf"\b{re.escape(english)}(?:'s)?\b\s?", re.I))
                   for place, english in PLACES.items()}
 TOPIC_PATTERNS = {law: re.compile(topics, re.I) for law, topics in TOPIC_LAWS.items()}
+LAW_PATTERNS = {law: re.compile(ENGLISH_LAW.format(re.escape(english)))  # "… administrative penalty law"
+                for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0]))}  # longest name first
 LOCATION_WORDS = re.compile(r"(?:在|到|去|来|从|往|赴|住|于|\b(?:in|at|to|from|visiting|near))\s*$", re.I)
 
 
@@ -184,8 +185,8 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
         if not any(m.group(1) in t or t.endswith(m.group(1)) for t in titles):
             return m.group(1)
     longer = [*LAWS, *titles, *(n for d in corpus.documents for n in d.short_names)]
-    for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0])):
-        named = _names_law(question, law, longer) or (english.split()[0] in lowered and _english_law(english).search(lowered))
+    for law, english in LAW_PATTERNS.items():
+        named = _names_law(question, law, longer) or english.search(lowered)
         if named and not any(t.endswith(law) or law in " ".join(corpus.document(d.id).short_names)
                              for t, d in zip(titles, corpus.documents)):
             return law
@@ -195,12 +196,6 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
         if absent and not any(law in t for t in titles) and not _field_of(law, text):
             return law
     return None
-
-
-@lru_cache(maxsize=None)
-def _english_law(english: str) -> re.Pattern:
-    """"administrative penalty" as a law's English name: "… administrative penalty law"."""
-    return re.compile(ENGLISH_LAW.format(re.escape(english)))
 
 
 def _field_of(law: str, text: str) -> bool:

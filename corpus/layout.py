@@ -18,8 +18,9 @@ import re
 from .numerals import NUMERAL_CLASS
 
 # spaces converters leave: ASCII, tab, ideographic, no-break, en/em and thin spaces
-SPACE_CHARS = " \t\u3000\u00a0\u2000-\u200a\u202f\u205f"
-STRIP = " \t\r\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+SPACES = " \t\u3000\u00a0" + "".join(map(chr, range(0x2000, 0x200b))) + "\u202f\u205f"
+SPACE_CHARS = re.escape(SPACES)  # the same, inside a regex character class
+STRIP = SPACES + "\r"
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x0b\x0c]")  # zero-width, BOM, \v, \f
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])[{SPACE_CHARS}]+|[{SPACE_CHARS}]+(?=[{CJK}])")
@@ -35,7 +36,7 @@ PAGE_FURNITURE = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}"  # "2/3"
     r"|[-=_*]{3,})$")  # a Markdown rule
 
-HEADING_NAME = r"(?:[{s}:：]*(?P<name>[^{s}:：].*))?".format(s=SPACE_CHARS)
+HEADING_NAME = rf"(?:[{SPACE_CHARS}:：]*(?P<name>[^{SPACE_CHARS}:：].*))?"
 NUMBERED_HEAD = re.compile(rf"^第[{SPACE_CHARS}]*(?P<num>{NUMERAL_CLASS})[{SPACE_CHARS}]*(?P<kind>分编|编|章|节)"
                            + HEADING_NAME + "$")
 PLAIN_HEAD = re.compile(rf"^(?P<name>[总分附])[{SPACE_CHARS}]*则$")  # "总　　则" with no number
@@ -74,15 +75,20 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+def _body(line: str) -> str:
+    """The line without bold marks and surrounding spaces, as headings are matched."""
+    return line.replace("**", "").strip(STRIP)
+
+
 def is_furniture(line: str) -> bool:
     """A page number, page footer or rule on a line of its own: "- 3 -", "第2页共3页", "---"."""
-    return bool(ARTIFACT_LINE.match(line) or PAGE_FURNITURE.match(line.replace("**", "").strip(STRIP)))
+    return bool(ARTIFACT_LINE.match(line) or PAGE_FURNITURE.match(_body(line)))
 
 
 def heading(line: str) -> tuple[str, str] | None:
     """(kind, label) for a heading line: 编/分编 ("编"), 章 or 节, or an unnumbered 总则/分则/附则
     (a "章"); None for running text that starts like one ("第二章规定的事项…")."""
-    body = line.replace("**", "").strip(STRIP)
+    body = _body(line)
     if m := PLAIN_HEAD.match(body):
         return "章", f"{m.group('name')}则"
     m = NUMBERED_HEAD.match(body)
@@ -106,7 +112,7 @@ def heading_name(line: str) -> str | None:
 
 def is_appendix_head(line: str) -> bool:
     """"附件：…", "附件1 …", "附表", "附：…": the start of what follows the articles."""
-    return bool(APPENDIX_HEAD.match(line.replace("**", "").strip(STRIP)))
+    return bool(APPENDIX_HEAD.match(_body(line)))
 
 
 def is_signature(line: str) -> bool:

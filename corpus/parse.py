@@ -73,8 +73,8 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
     pending = None  # a heading given without its name, which the next line may carry
     for line_no, raw in enumerate(text.splitlines(), start=1):
         if appendix is not None:
-            if clean_line(raw) and not is_furniture(raw):
-                appendix.append(clean_line(raw))
+            if (line := clean_line(raw)) and not is_furniture(raw):
+                appendix.append(line)
             continue
         stripped = strip_marks(raw)
         if not stripped or is_furniture(stripped) or (title and raws and clean_line(stripped) == title):
