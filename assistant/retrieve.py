@@ -10,7 +10,9 @@ articles of the kind the question asks for (a sanction, a purpose clause, an eff
 a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a sanction is
 asked for, an article that sanctions breaking others by citing them ("违反本条例第七条规定的，…
 罚款") ranks at least as high as the best of the articles it cites, since it rarely repeats their
-words.
+words. The best article stands; the rest are ranked again with the question's vector moved
+towards the best few articles (pseudo-relevance feedback, `Retriever.feedback`), which brings up
+the provisions that restate them in other documents (default set: Recall@5 0.893 -> 0.918).
 
     "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
 """
@@ -41,6 +43,8 @@ ARTICLE_WEIGHT = 1.0
 NAMED_DOC_BONUS = 4.0
 DOC_DIVERSITY = 1.5
 KIND_BONUS = 2.0
+FEEDBACK_ARTICLES = 3  # 1-5 articles at weight 0.3-0.7: Recall@5 0.90-0.918 on the default set
+FEEDBACK_WEIGHT = 0.5  # 0 turns feedback off
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Retriever:
         self._kinds: dict[str, set[str]] | None = None
         self._sanctions: dict[str, list[str]] | None = None
         self._first_chunk: dict[str, int] = {}  # a sanctioning article's first chunk
+        self._article_row: dict[str, int] | None = None
 
     def article_kinds(self) -> dict[str, set[str]]:
         """Article key -> the kinds of provision it is (`answer_type.provision_kinds`), found once."""
@@ -112,14 +117,52 @@ class Retriever:
                  skip_docs: frozenset[str] = frozenset()) -> Retrieval:
         """Rank articles for `query`. `prefer_docs` get a bonus (the question names them or the
         place they govern); only `only_docs` are kept when given; `skip_docs` are left out
-        (local rules of places the question does not ask about)."""
-        index, chunks = self.index, self.index.chunks
+        (local rules of places the question does not ask about). The first article stands; the
+        rest are ranked again with the question's vector moved towards the first pass's best
+        articles (`feedback`)."""
+        index = self.index
         vector = self.embed(query.text)
+        lexical = (index.bm25.scores(tokenize(query.lexical)), index.bigram_bm25.scores(bigrams(query.lexical)))
+        filters = (prefer_docs, only_docs, skip_docs)
         dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
+        hits = self._rank(query, vector, dense, lexical, filters)
+        if FEEDBACK_WEIGHT and len(hits) > 1:
+            moved = self.feedback(vector, hits)
+            again = self._rank(query, moved, _zscores(*index.store.search(moved, DENSE_CANDIDATES)), lexical, filters)
+            best = (hits[0].doc_id, hits[0].article, hits[0].sub)  # first, with its rescored score
+            hits = sorted(again, key=lambda h: (h.doc_id, h.article, h.sub) != best)
+        cosines = sorted((c for _, c in dense.values()), reverse=True)
+        words = lexical[0]
+        english = is_english(query.text)
+        return Retrieval(hits=hits,
+                         dense_top=cosines[0] if cosines else 0.0,
+                         dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
+                         lexical_top=float(words.max()) if len(words) else 0.0,
+                         coverage=self.coverage(query), translated=english,
+                         on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
+                         if cosines else 0.0)
+
+    def feedback(self, vector: np.ndarray, hits: list[Hit]) -> np.ndarray:
+        """Pseudo-relevance feedback (Rocchio): the unit vector of `vector` plus
+        `FEEDBACK_WEIGHT` × the mean of the first `FEEDBACK_ARTICLES` hits' whole-article
+        vectors, weighted 1/rank. Statutes restate one another, so the articles a question's
+        best articles resemble are likely answers too, even when the question's own words miss
+        them. With weight 0.5 and hits whose vectors are a1, a2, a3: v + 0.5·(a1 + a2/2 + a3/3)/(11/6)."""
+        if self._article_row is None:
+            self._article_row = {key: i for i, key in enumerate(self.index.article_keys)}
+        top = [self._article_row[article_key(h.doc_id, h.article, h.sub)] for h in hits[:FEEDBACK_ARTICLES]]
+        weights = 1.0 / np.arange(1, len(top) + 1, dtype=np.float32)
+        centre = (self.index.article_store.vectors(top) * weights[:, None]).sum(axis=0) / weights.sum()
+        moved = vector + FEEDBACK_WEIGHT * centre
+        return (moved / np.linalg.norm(moved)).astype(np.float32)
+
+    def _rank(self, query: Query, vector: np.ndarray, dense: dict, lexical: tuple, filters: tuple) -> list[Hit]:
+        """Articles scored as the module docstring says, best first, `diversify`d."""
+        index, chunks = self.index, self.index.chunks
+        prefer_docs, only_docs, skip_docs = filters
+        words, pairs = lexical
         article_z = _zscores(*index.article_store.search(vector, DENSE_CANDIDATES))
         article_z = {index.article_keys[i]: z for i, (z, _) in article_z.items()}
-        words = index.bm25.scores(tokenize(query.lexical))
-        pairs = index.bigram_bm25.scores(bigrams(query.lexical))
         candidates = set(dense) | _top(words) | _top(pairs)
         floor = min((z for z, _ in dense.values()), default=0.0)
         art_floor = min(article_z.values(), default=0.0)
@@ -152,16 +195,7 @@ class Retriever:
             score = (base[key] + (NAMED_DOC_BONUS if c.doc_id in prefer_docs else 0.0)
                      + (KIND_BONUS if wanted & kinds.get(key, set()) else 0.0))
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
-        hits = diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
-        cosines = sorted((c for _, c in dense.values()), reverse=True)
-        english = is_english(query.text)
-        return Retrieval(hits=hits,
-                         dense_top=cosines[0] if cosines else 0.0,
-                         dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
-                         lexical_top=float(words.max()) if len(words) else 0.0,
-                         coverage=self.coverage(query), translated=english,
-                         on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
-                         if cosines else 0.0)
+        return diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
 
     def coverage(self, query: Query) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words

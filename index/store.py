@@ -43,6 +43,7 @@ class VectorStore(Protocol):
 
     def add(self, vectors: np.ndarray) -> None: ...
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def vectors(self, ids: list[int]) -> np.ndarray: ...
     def save(self, path: Path) -> None: ...
     def __len__(self) -> int: ...
 
@@ -125,6 +126,14 @@ class FaissStore:
         elif self.kind.startswith("ivf"):
             self.index.nprobe = self.effort
         return self.index.search(queries, min(k, len(self)))
+
+    def vectors(self, ids: list[int]) -> np.ndarray:
+        """The stored rows `ids` as float32 (the 8-bit and PQ kinds decode them approximately).
+        An inverted file first gets its id -> list map (8 bytes a vector), once."""
+        ivf = faiss.try_extract_index_ivf(self.index)
+        if ivf is not None and ivf.direct_map.type == faiss.DirectMap.NoMap:
+            ivf.make_direct_map()
+        return self.index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, os.fspath(path))

@@ -3,6 +3,7 @@ refusals, bad input, and the invariant that every quote is in the provision it c
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,27 @@ def test_a_question_asking_in_what_circumstances_gets_the_conditions_first(assis
     """The article listing "有下列情形之一的" outranks ones that merely mention inspections."""
     answer = assistant.ask("什么情况下国家安全机关可以检查企业的反间谍安全防范工作？")
     assert answer.ranking[0] == ("anquanfangfan_guiding", 21)
+
+
+def test_feedback_moves_the_question_towards_its_best_articles_and_keeps_the_first(assistant, monkeypatch):
+    """Pseudo-relevance feedback: the moved vector is a unit vector nearer the first pass's best
+    articles than the question was; the first pass's best article stays first."""
+    import assistant.retrieve as retrieve
+    from assistant.query import make_query
+    from index.chunks import article_key
+
+    retriever = assistant.retriever
+    query = make_query("发现身边有人可能在搞间谍活动，应该向哪里举报？")
+    vector = retriever.embed(query.text)
+    monkeypatch.setattr(retrieve, "FEEDBACK_WEIGHT", 0.0)
+    first = retriever.retrieve(query).hits
+    monkeypatch.undo()
+    moved = retriever.feedback(vector, first)
+    keys = retriever.index.article_keys
+    best = retriever.index.article_store.vectors(
+        [keys.index(article_key(h.doc_id, h.article, h.sub)) for h in first[:retrieve.FEEDBACK_ARTICLES]])
+    assert abs(float(np.linalg.norm(moved)) - 1) < 1e-5
+    assert (best @ moved > best @ vector).all()
+    final = retriever.retrieve(query).hits
+    assert (final[0].doc_id, final[0].article) == (first[0].doc_id, first[0].article)
+    assert [(h.doc_id, h.article) for h in final] != [(h.doc_id, h.article) for h in first]

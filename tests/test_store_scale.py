@@ -70,3 +70,15 @@ def test_recall_and_list_count_helpers():
     assert ivf_lists(1_000_000) == 4096 and ivf_lists(100_000) == 1024
     with pytest.raises(ValueError, match="unknown index kind"):
         FaissStore.create(DIM, "annoy")
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw_flat", "hnsw_sq8", f"{APPROX_KIND}_64", "ivfpqr_64"])
+def test_stored_rows_come_back_as_vectors(data, kind):
+    """Pseudo-relevance feedback reads the best articles' vectors back from the store: exact for
+    float kinds, within 8-bit rounding for the coded ones; an inverted file gets its id map."""
+    vectors = data[0][:5_000]
+    store = FaissStore.create(DIM, kind)
+    store.add(vectors)
+    rows = store.vectors([3, 4_999, 0])
+    tolerance = 0.0 if kind in ("flat", "hnsw_flat") else 0.02
+    assert rows.shape == (3, DIM) and np.abs(rows - vectors[[3, 4_999, 0]]).max() <= tolerance
