@@ -1,7 +1,7 @@
 """Command line: `python -m evals run|bench|scale|load …` (see --help of each).
 
     python -m evals run [--corpus DIR] [--questions FILE] [--index DIR] [--model NAME_OR_PATH]
-                        [--json] [--out DIR] [--systems LIST] [--check-bar]
+                        [--json] [--out DIR] [--systems LIST] [--check-bar | --check-floor]
 
 `run` evaluates retrieval side by side (see `evals/run.py`); `bench`, `scale` and `load` hand
 their arguments to `evals.<name>.main`, imported only when asked for.
@@ -32,8 +32,12 @@ def main(argv=None) -> int:
     run_p.add_argument("--out", help="results folder (default: evals/results/)")
     run_p.add_argument("--systems", help=f"comma-separated, from {','.join(SYSTEMS)} (default: all; "
                                          "the product always runs)")
-    run_p.add_argument("--check-bar", action="store_true",
+    check = run_p.add_mutually_exclusive_group()
+    check.add_argument("--check-bar", action="store_true",
                        help="exit 1 and list the failing metrics when the product is below the bar")
+    check.add_argument("--check-floor", action="store_true",
+                       help="the same against the floor CI enforces: the bar where it is met, the level "
+                            "reached where it is not yet (evals/bar.py)")
     for name, help_text in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
     args = parser.parse_args(argv)

@@ -4,8 +4,8 @@ In: parsed flags (corpus, questions, index, model, out, systems, json, check_bar
 `Evaluation` — per system its `Outcome`s and metrics (overall and per language) — printed as
 a table or as one JSON object, and written by `report.write_results`. Each system answers one
 warm-up question before it is timed (loading jieba and the first model call are not latency
-users see twice). The exit code is 1 when `--check-bar` is given and the product is below the
-bar (`bar.py`), else 0.
+users see twice). The exit code is 1 when `--check-bar` (or `--check-floor`) is given and the
+product is below the bar (or the floor CI enforces, `bar.py`), else 0.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from index.cli_common import cache_dir
 from index.embed_model import DEFAULT_MODEL
 
 from . import report, systems as systems_mod
-from .bar import check_bar
+from .bar import BAR, FLOOR, check_bar
 from .metrics import Outcome, by_lang, first_relevant_rank, summarise
 from .questions import DEFAULT_QUESTIONS, Question, load_questions
 from .systems import Output, Quote, System
@@ -102,7 +102,7 @@ def choose_systems(spec: str | None, check: bool) -> list[str]:
 
 
 def run_command(args) -> int:
-    names = choose_systems(args.systems, args.check_bar)
+    names = choose_systems(args.systems, args.check_bar or args.check_floor)
     questions_path = Path(args.questions) if args.questions else DEFAULT_QUESTIONS
     questions = load_questions(questions_path, load_corpus(args.corpus))  # fail before the model loads
     assistant = Assistant.open(args.corpus, args.index, args.model, cache_dir())
@@ -125,12 +125,16 @@ def run_command(args) -> int:
     else:
         print(report.text_table(summary))
         print("\nwritten: " + ", ".join(str(p) for p in paths))
-    if args.check_bar:
-        failures = check_bar(summary["metrics"], summary["systems"].get("tutorial"))
+    if args.check_bar or args.check_floor:
+        what = "bar" if args.check_bar else "floor"
+        failures = check_bar(summary["metrics"], summary["systems"].get("tutorial"),
+                             BAR if args.check_bar else FLOOR)
         for failure in failures:
-            print(f"below the bar: {failure}", file=sys.stderr)
+            print(f"below the {what}: {failure}", file=sys.stderr)
         if failures:
             return 1
-        print("the product meets the bar", file=sys.stderr)
+        short = check_bar(summary["metrics"], summary["systems"].get("tutorial")) if args.check_floor else []
+        print(f"the product meets the {what}" + (f" (not yet the bar: {'; '.join(short)})" if short else ""),
+              file=sys.stderr)
     return 0
 

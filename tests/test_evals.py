@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus import load_corpus
-from evals.bar import check_bar
+from evals.bar import FLOOR, check_bar
 from evals.metrics import (METRICS, Outcome, by_lang, first_relevant_rank, hit_at, mrr_at, ndcg_at,
                            recall_at, summarise)
 from evals.questions import QuestionFileError, load_questions
@@ -161,6 +161,11 @@ def test_bar():
     failures = check_bar({**good, "hit@1": 0.8, "quote_faithfulness": 0.99}, {**weak, "recall@10": 0.99})
     assert [f.split(" ")[0] for f in failures] == ["hit@1", "quote_faithfulness", "recall@10"]
     assert any("tutorial recipe was not run" in f for f in check_bar(good, None))
+    reached = {**good, "recall@5": 0.92}  # the floor: the bar where met, the level reached where not
+    assert [f.split(" ")[0] for f in check_bar(reached, weak)] == ["recall@5"]
+    assert check_bar(reached, weak, FLOOR) == []
+    assert [f.split(" ")[0] for f in check_bar({**reached, "recall@5": 0.85, "hit@1": 0.89}, weak, FLOOR)] \
+        == ["hit@1", "recall@5"]
 
 
 # --- a small real run -------------------------------------------------------------------------
