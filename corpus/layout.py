@@ -10,6 +10,7 @@ Out: the line without its layout marks, and what kind of non-law line it is, if 
     heading("第二编　物　　权") -> ("编", "第二编 物权");  heading("第三章：附则") -> ("章", "第三章 附则")
     heading("附　　则") -> ("章", "附则");  heading("第二章规定的事项，由市政府确定。") -> None
     is_signature("江城市人民政府") -> True;  is_signature("2023年5月1日") -> True
+    split_lines("第一条　甲。\n\f第二条　乙。") -> ["第一条　甲。", "\f第二条　乙。"]
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}])[{SPACE_CHARS}]+|[{SPACE_CHARS}]+(?=[
 SENTENCE_END = set("。；;：:！!？?…")
 CLOSERS = set("”’」』）)】》\"'")
 
+LINE_BREAK = re.compile("\r\n|[\n\r\x1c-\x1e\x85\u2028\u2029]")  # str.splitlines' breaks but \v, \f
 ARTIFACT_LINE = re.compile(r"^\s*(\[bookmark:[^\]]*\]|<!--.*-->)\s*$")
 MARKDOWN_HEADING = re.compile(rf"^#{{1,6}}[{SPACE_CHARS}]*")  # "## 第一章 总则", "### 第一条 …"
 MARKDOWN_LIST = re.compile(r"^[-*+][ \t]+(?=\S)")  # "- （一）…"
@@ -51,6 +53,14 @@ DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d
                        r"[\d一二三四五六七八九十]{1,3}日$")
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|委员会|人民代表大会|办公厅|办公室|政府|"
                          r"部|局|厅|署|院|会)$")
+
+
+def split_lines(text: str) -> list[str]:
+    """The file's lines as an editor numbers them: `str.splitlines` would also break at a form
+    feed or vertical tab, which converters put inside lines (pdftotext starts each page with
+    \f) and which `clean_line` drops, so every later line number would be one too high."""
+    lines = LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def clean_line(line: str) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .errors import CorpusError
 from .layout import (CONTINUATION, clean_line, ends_sentence, heading, heading_name, is_appendix_head,
-                     is_furniture, is_signature, strip_marks)
+                     is_furniture, is_signature, split_lines, strip_marks)
 from .numerals import NUMERAL_CLASS, cn_to_int
 from .records import Article, Item, Paragraph, article_label
 
@@ -71,7 +71,7 @@ def parse_text(text: str, path: str, doc_id: str) -> tuple[str, str, list[Articl
     title, raws, appendix = None, [], None
     chapter = section = None
     pending = None  # a heading given without its name, which the next line may carry
-    for line_no, raw in enumerate(text.splitlines(), start=1):
+    for line_no, raw in enumerate(split_lines(text), start=1):
         if appendix is not None:
             if (line := clean_line(raw)) and not is_furniture(raw):
                 appendix.append(line)

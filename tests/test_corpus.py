@@ -154,6 +154,11 @@ def test_errors_name_file_and_line(tmp_path):
         parse_text("标题\n第一条 甲。\n第一条 乙。\n", "x.txt", "x")
     with pytest.raises(CorpusError, match=r"x.txt:3: 第二条 comes after 第三条"):
         parse_text("标题\n第三条 甲。\n第二条 乙。\n", "x.txt", "x")
+    # a form feed (pdftotext's page break) or vertical tab is not a line break, as in an editor
+    with pytest.raises(CorpusError, match=r"x.txt:4: 第二条 comes after 第四条 \(line 3\)"):
+        parse_text("标题\n第三条 甲\x0b。\n\x0c第四条 乙。\n第二条 丙。\r\n", "x.txt", "x")
+    _, _, articles, _, _ = parse_text("标题\r\n第一条 甲。\n\x0c第二条 乙。\n", "x.txt", "x")
+    assert [(a.number, a.line, a.text) for a in articles] == [(1, 2, "甲。"), (2, 3, "乙。")]
     with pytest.raises(CorpusError, match="no articles"):
         parse_text("只是一段话。\n没有条文。\n", "x.txt", "x")
     with pytest.raises(CorpusError, match="not found"):
