@@ -76,7 +76,8 @@ LAWS = {
 # Words a consumer, tenancy or traffic text would also answer (虚假宣传, 盗版, 过期食品) are not here.
 TOPIC_LAWS = {
     "刑法": r"判(?:几|多少)年|最高判|判多久|量刑|prison sentence|years in prison",
-    "民法典": r"离婚|结婚|彩礼|遗产|继承|遗嘱|抚养费|赡养|divorce|inheritance|\bwills?\b",
+    "民法典": r"离婚|结婚|彩礼|遗产|继承|遗嘱|抚养费|赡养|divorce|\binherit|testament|\bwills\b|"
+              r"(?:'s|\bno|\ba|\bmy|\bhis|\bher|\btheir|written|\blast) will\b(?!\s+(?:be|not|i|you|he|she|it|we|they)\b)",  # not "Will I …?"
     "出境入境管理法": r"签证|visa",
     "护照法": r"护照|passport",
     "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|交通事故|driving licen[cs]e|traffic accident",

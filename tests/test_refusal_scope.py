@@ -46,6 +46,8 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("What does the administrative penalty law say about hearings?", "行政处罚法"),
     ("How long do I have to appeal an administrative penalty?", None),  # a phrase, not a law's name
     ("离婚以后房子归谁？", "民法典"),  # an everyday topic governed by a law outside the corpus
+    ("Is my mother's handwritten will valid?", "民法典"),
+    ("Will I be told if state security checks my phone?", None),  # the modal, not a testament
     ("为境外窃取国家秘密最高判几年？", "刑法"),
     ("个人有间谍行为但还不够判刑，会怎么罚？", None),
     ("Can I get a visa extension?", "出境入境管理法"),
