@@ -143,11 +143,12 @@ class Retriever:
                          if cosines else 0.0)
 
     def feedback(self, vector: np.ndarray, hits: list[Hit]) -> np.ndarray:
-        """Pseudo-relevance feedback (Rocchio): the unit vector of `vector` plus
-        `FEEDBACK_WEIGHT` × the mean of the first `FEEDBACK_ARTICLES` hits' whole-article
-        vectors, weighted 1/rank. Statutes restate one another, so the articles a question's
-        best articles resemble are likely answers too, even when the question's own words miss
-        them. With weight 0.5 and hits whose vectors are a1, a2, a3: v + 0.5·(a1 + a2/2 + a3/3)/(11/6)."""
+        """Pseudo-relevance feedback (Rocchio): `vector` plus `FEEDBACK_WEIGHT` × the mean of the
+        first `FEEDBACK_ARTICLES` hits' whole-article vectors weighted 1/rank, scaled to unit
+        length. Statutes restate one another, so the articles that a question's best articles
+        resemble are likely answers too, even where the question's own words miss them.
+        With weight 0.5 and the best three articles' vectors a1, a2, a3:
+        v + 0.5·(a1 + a2/2 + a3/3)/(1 + 1/2 + 1/3), divided by its norm."""
         if self._article_row is None:
             self._article_row = {key: i for i, key in enumerate(self.index.article_keys)}
         top = [self._article_row[article_key(h.doc_id, h.article, h.sub)] for h in hits[:FEEDBACK_ARTICLES]]
