@@ -43,6 +43,8 @@ EVERYDAY = {
     "算不算": "属于 是指", "定义": "所称 是指", "笔记本": "计算机 电子设备", "设备": "设备 电子设备",
     "扣押": "查封 扣押 冻结", "还回来": "退还 返还", "退回": "退还", "冻结": "冻结 查封 扣押",
     "存款": "财产 存款", "账户": "财产 账户", "驱逐": "驱逐出境 遣送出境", "约谈": "约谈 传唤",
+    "赶出去": "驱逐出境 限期出境", "赶出": "驱逐出境 限期出境", "老外": "外国人 境外人员", "问话": "询问 传唤",
+    "乱用职权": "滥用职权", "投诉": "投诉 检举 控告 申诉", "不服": "不服 行政复议 行政诉讼",
     # other fields lay people ask about: work, shopping, renting, traffic, family, courts, papers
     "老板": "用人单位 雇主", "员工": "劳动者 职工", "工人": "劳动者 职工", "打工": "劳动者 用工",
     "工资": "劳动报酬 工资", "薪水": "劳动报酬 工资", "欠薪": "拖欠 劳动报酬", "加班": "延长工作时间 加班",
@@ -106,7 +108,7 @@ ENGLISH = {
     "confiscated": "没收", "freeze": "冻结", "frozen": "冻结", "property": "财产 财物", "bank": "财产 存款",
     "return": "返回 退还 退货", "returned": "退还 返还 退货", "expel": "驱逐出境", "expelled": "驱逐出境",
     "deport": "遣送出境 驱逐出境", "deported": "遣送出境 驱逐出境", "re-enter": "入境", "re-entering": "入境",
-    "entry": "入境", "enter": "入境", "abuse": "滥用职权", "power": "职权", "powers": "职权",
+    "entry": "入境", "enter": "入境", "abuse": "滥用职权", "critical information infrastructure": "关键信息基础设施", "power": "职权", "powers": "职权",
     "officer": "工作人员", "officers": "工作人员", "official": "工作人员", "officials": "工作人员",
     "complain": "检举 控告 申诉", "complaint": "检举 控告 申诉", "appeal": "申诉 复议 诉讼",
     "sue": "诉讼", "lawsuit": "诉讼", "summon": "传唤", "summoned": "传唤", "interview": "约谈 询问",

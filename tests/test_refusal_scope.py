@@ -57,6 +57,8 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("Can I claim social insurance for this?", "社会保险法"),
     ("想报考国家安全机关的公务员，要什么条件？", "公务员录用规定"),  # the texts name a 公务员管理部门
     ("买的二手房什么时候能办房产证？", "不动产登记暂行条例"),
+    ("Do we need an assessment before sending personal data to our head office abroad?", "数据安全法"),
+    ("关键信息基础设施要用哪些商用密码标准？", "密码法"),
     ("重庆发现间谍怎么办？", None),
 ])
 def test_outside_scope(corpus, question, outside):
@@ -195,6 +197,8 @@ def test_everyday_things_expand_to_their_statutory_categories():
     from assistant.query import expand
     assert "家具" in expand("旧沙发能放楼道吗？") and "家用电器" in expand("How do I get rid of an old fridge?")
     assert "装饰装修" in expand("Is renovation allowed on Sundays?")
+    assert "传唤" in expand("被国安叫去问话能留多久？") and "行政复议" in expand("对罚款不服咋办")
+    assert "工资清单" in expand("公司不给工资条") and "破产" in expand("My company went bankrupt")
 
 
 def test_spoken_dates_expand_to_written_ones():
