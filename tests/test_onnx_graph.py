@@ -1,7 +1,8 @@
 """The ONNX encoder written from numpy weights: the float graph is `transformers`' BertModel
-(padding included, and a text alone gives its row of a padded batch), smoothing leaves it unchanged, and the int8 forms round-trip within half a
-step. Real weights of the default model; only the word rows the test texts use are put in the
-graphs (the whole table would add seconds of serialisation and nothing to check)."""
+(padding included; a text alone gives its row of the padded batch), smoothing leaves it
+unchanged, and the int8 forms round-trip within half a step. Real weights of the default model;
+only the word rows the test texts use are put in the graphs (the whole table would add seconds
+of serialisation and nothing to check)."""
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"
