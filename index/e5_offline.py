@@ -31,7 +31,7 @@ import numpy as np
 from .folder_marker import is_intact, write_marker
 from .onnx_export import export_quantized_onnx
 
-FORMAT_VERSION = 4  # 2: with the int8 ONNX export; 3: smoothing with fewer operations; 4: graph written from numpy
+FORMAT_VERSION = 5  # 2: with the int8 ONNX export; 3: smoothing with fewer operations; 4: graph written from numpy; 5: fused attention
 WEIGHT_DTYPE = np.float16  # Q4 values stored as fp16 (half the disk; error << 4-bit noise)
 _QK = 32
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])

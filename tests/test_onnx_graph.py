@@ -1,7 +1,8 @@
 """The ONNX encoder written from numpy weights: the float graph is `transformers`' BertModel
-(padding included), smoothing leaves it unchanged, and the int8 forms round-trip within half a
-step. Real weights of the default model; only the word rows the test texts use are put in the
-graphs (the whole table would add seconds of serialisation and nothing to check)."""
+(padding included; a text alone gives its row of the padded batch), smoothing leaves it
+unchanged, and the int8 forms round-trip within half a step. Real weights of the default model;
+only the word rows the test texts use are put in the graphs (the whole table would add seconds
+of serialisation and nothing to check)."""
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -59,6 +60,20 @@ def test_float_graph_is_transformers_bert(weights):
         theirs = bert(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask)).last_hidden_state.numpy()
     keep = mask.astype(bool)
     assert np.abs(ours - theirs)[keep].max() < 1e-4
+
+
+def test_a_text_alone_is_its_row_of_the_padded_batch(weights):
+    """Alone, nothing is padded and attention runs without a mask (onnxruntime's flash kernel);
+    in the padded batch it runs with the mask: the same numbers."""
+    import onnxruntime as ort
+    _, layers, emb, _, local, mask = weights
+    session = ort.InferenceSession(bert_graph(SHAPE, layers, emb).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    batch = session.run(["last_hidden_state"], {"input_ids": local, "attention_mask": mask})[0]
+    for row, keep in enumerate(mask.astype(bool)):
+        alone = session.run(["last_hidden_state"], {"input_ids": local[row:row + 1, keep],
+                                                    "attention_mask": mask[row:row + 1, keep]})[0][0]
+        assert np.abs(alone - batch[row][keep]).max() < 1e-4
 
 
 def test_smoothing_leaves_the_float_result_unchanged(weights):
