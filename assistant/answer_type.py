@@ -39,7 +39,7 @@ FIGURES = {
     "期限": (r"多久|多长时间|多长期限|期限是多少|how long",
            rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),
 }
-CLAUSE_END = re.compile(r"([，,；;。！!？?])")
+CLAUSE_END = re.compile(r"([，,；;。！!？?]|\.(?=\s|$))")  # an English full stop ends a clause, a decimal point not
 
 
 def asked_clauses(question: str) -> list[str]:

@@ -85,6 +85,8 @@ def test_a_law_named_in_passing_does_not_make_the_texts_of_its_field(tmp_path):
     ("我到重庆出差几天，重庆的反间谍条例对我也管用吗？", ["重庆的反间谍条例对我也管用吗"]),
     ("涉密人员要提前多少天申请？找哪个部门批？", ["涉密人员要提前多少天申请", "找哪个部门批"]),
     ("脱密期几年", ["脱密期几年"]),
+    ("Our site counts as critical infrastructure. What must we do?", ["What must we do"]),  # a full stop
+    ("Is a fine of 1.5 million yuan lawful?", ["Is a fine of 1.5 million yuan lawful"]),  # not a decimal point
 ])
 def test_asked_clauses(question, clauses):
     assert asked_clauses(question) == clauses
