@@ -23,11 +23,12 @@ from index.embed_model import load_model
 
 from .answer_type import asked_figure, states_figure
 from .compose import Answer, answer_text, cite, compose, refuse, with_ranking
-from .query import MAX_QUESTION_CHARS, make_query, normalise
+from .query import EVERYDAY, MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
 from .retrieve import Retriever
 from .scope import jurisdiction, outside_scope, without_places
+from .typos import Homophones
 
 DEFAULT_TOP_K = 3
 FOLLOW_UP = re.compile(rf"第\s*(?P<para>{NUMERAL_CLASS})\s*款(?:\s*第\s*[（(]?(?P<item>{NUMERAL_CLASS})[）)]?\s*项)?"
@@ -58,6 +59,11 @@ class Assistant:
     def retriever(self) -> Retriever:
         return Retriever(self.index, self.model, self.corpus)
 
+    @cached_property
+    def homophones(self) -> Homophones:
+        """Slips of a pinyin input method, read against the texts' words and the vocabulary's."""
+        return Homophones([*self.index.bm25.vocab, *EVERYDAY], self.index.bigram_bm25.vocab)
+
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, doc_id: str | None = None,
             context_doc: str | None = None, context_article: int | None = None) -> Answer:
         """Answer with verified quotes, or refuse. `doc_id` restricts to one document;
@@ -75,7 +81,7 @@ class Assistant:
         named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
         local, elsewhere = jurisdiction(text, self.corpus)
         # the places named say where, and `local` already prefers their documents: ranked on what is asked
-        query = make_query(without_places(text) if local else text)
+        query = make_query(self.homophones.correct(without_places(text) if local else text))
         retrieval = self.retriever.retrieve(query, prefer_docs=named | local,
                                             only_docs=frozenset([doc_id]) if doc_id else frozenset(),
                                             skip_docs=elsewhere - named)

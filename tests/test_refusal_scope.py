@@ -370,3 +370,16 @@ def test_an_article_sanctioning_a_duty_answers_for_its_penalty(dogs):
     assert dogs.retriever.sanctions() == {"dogs/3": ["dogs/6"], "dogs/5": ["dogs/7"]}  # 违反本条例第五条规定的…
     assert dogs.ask("狗在路边拉了屎，主人不清理会被罚吗？").ranking[0] == ("dogs", 7)
     assert dogs.ask("狗在路边拉了屎，主人要清理吗？").ranking[0] == ("dogs", 5)  # the duty itself
+
+
+def test_homophone_slips_are_read_as_the_word_meant(assistant):
+    """A pinyin input method's slip (right sound, wrong character) is read as the texts' word;
+    real words, and characters that make a word with their neighbour, are left alone."""
+    fix = assistant.homophones.correct
+    assert fix("举报间碟打什么电话") == "举报间谍打什么电话"
+    assert fix("国按能查我的手机吗") == "国安能查我的手机吗"
+    for text in ("护照丢了怎么办", "条例什么时候开始施行", "企业要不要对防间谍负责", "我在贵阳开了家小公司",
+                 "涉密人员因私出境", "How long is a passport valid?"):
+        assert fix(text) == text
+    answer = assistant.ask("间碟行为是指什么？")
+    assert not answer.refused and answer.ranking[0] == ("fanjiandiefa", 4)
