@@ -49,7 +49,7 @@ def main(argv=None) -> int:
 
 
 def render_answer(answer) -> str:
-    lines = [answer.answer]
+    lines = ([f"（按“{answer.read_as}”理解）"] if answer.read_as else []) + [answer.answer]
     if answer.related:
         lines.append("\n相关条文（仅供参考）：" if answer.refused else "\n另见：")
         lines += [f"  {c.label}：{c.quote[:60]}{'…' if len(c.quote) > 60 else ''}" for c in answer.related]

@@ -52,12 +52,13 @@ class Answer:
     related: tuple[Citation, ...] = ()
     reason: str | None = None
     ranking: tuple[tuple[str, int], ...] = ()  # (doc_id, article) as retrieval ranked them, top 10
-
+    read_as: str | None = None  # the question with a typing slip read as the word meant (`typos`)
 
     def to_json(self) -> dict:
-        return {"question": self.question, "refused": self.refused, "answer": self.answer,
-                "citations": [c.to_json() for c in self.citations],
-                "related": [c.to_json() for c in self.related]}
+        out = {"question": self.question, "refused": self.refused, "answer": self.answer,
+               "citations": [c.to_json() for c in self.citations],
+               "related": [c.to_json() for c in self.related]}
+        return out | ({"read_as": self.read_as} if self.read_as else {})
 
 
 def provision_text(corpus: Corpus, doc_id: str, article: int, sub: int = 0,

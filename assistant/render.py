@@ -27,6 +27,7 @@ CSS = """
 .notice-info{background:#eef4ff;border-left:4px solid #3b82f6}
 .notice-error{background:#fff1f0;border-left:4px solid #d4380d}
 .refusal{background:#fff7e6;border:1px solid #fa8c16;border-left:6px solid #fa8c16;padding:.6em .8em;border-radius:6px;color:#222}
+.read-as{color:#555;font-size:.9em;margin-bottom:.3em}
 .doc-title{font-weight:600;margin:.3em 0}
 .cite-label{font-weight:600;color:#1d4ed8}
 .cite-quote{margin:.25em 0 .7em;padding:.4em .8em;border-left:4px solid #1d4ed8;background:#f5f8ff;color:#222}
@@ -98,6 +99,8 @@ def answer_html(answer: Answer) -> str:
         body = f'<div class="refusal"><strong>未能作答</strong>　{esc(answer.answer)}</div>'
     else:
         body = f'<div class="answer">{_grouped(answer.citations)}</div>'
+    if answer.read_as:  # a typing slip was read as the word meant: say so, with what was read
+        body = f'<div class="read-as">按“{esc(answer.read_as)}”理解</div>' + body
     if answer.related:
         items = "".join(_quote_block(c) for c in answer.related)
         body += f'<div class="related"><div class="related-title">{RELATED}</div>{items}</div>'

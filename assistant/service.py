@@ -10,7 +10,7 @@ over-long questions, unknown documents and nonexistent provisions.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -81,7 +81,8 @@ class Assistant:
         named = frozenset(d for _, _, d, _ in named_documents(text, self.corpus) if d)
         local, elsewhere = jurisdiction(text, self.corpus)
         # the places named say where, and `local` already prefers their documents: ranked on what is asked
-        query = make_query(self.homophones.correct(without_places(text) if local else text))
+        read = self.homophones.correct(text)
+        query = make_query(without_places(read) if local else read)
         retrieval = self.retriever.retrieve(query, prefer_docs=named | local,
                                             only_docs=frozenset([doc_id]) if doc_id else frozenset(),
                                             skip_docs=elsewhere - named)
@@ -94,7 +95,7 @@ class Assistant:
             answer = refuse(question, self.corpus, hits, reason)
         else:
             answer = compose(question, self.corpus, hits, top_k, MIN_RATIO)
-        return with_ranking(answer, hits)
+        return with_ranking(replace(answer, read_as=read if read != text else None), hits)
 
     def _figure_first(self, question: str, hits: list) -> tuple[list, str | None]:
         """For a question that asks for a figure (years, days, yuan; `answer_type`): the hits

@@ -383,3 +383,5 @@ def test_homophone_slips_are_read_as_the_word_meant(assistant):
         assert fix(text) == text
     answer = assistant.ask("间碟行为是指什么？")
     assert not answer.refused and answer.ranking[0] == ("fanjiandiefa", 4)
+    assert answer.read_as == "间谍行为是指什么？" and answer.to_json()["read_as"] == answer.read_as  # said
+    assert assistant.ask("间谍行为是指什么？").read_as is None
