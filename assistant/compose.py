@@ -106,6 +106,21 @@ def hit_citation(corpus: Corpus, hit: Hit) -> Citation:
                 chunk.text, hit.score)
 
 
+def hit_citations(corpus: Corpus, hit: Hit) -> list[Citation]:
+    """Quote the best chunk of an article hit, and when that chunk is items cut from a list,
+    the list's lead sentence before it, which says what the items are:
+    第四条第一款 "（四）…（六）进行其他间谍活动。" -> ["有下列行为之一的，为间谍行为：", "（四）…"]."""
+    chunk = hit.chunks[0].chunk
+    best = hit_citation(corpus, hit)
+    if chunk.start == 0:
+        return [best]
+    para = corpus.document(chunk.doc_id).article(chunk.article, chunk.sub).paragraph(chunk.paragraph)
+    lead = para.text.split("\n", 1)[0] if para.items else ""
+    if not lead or lead == para.items[0].text:
+        return [best]
+    return [cite(corpus, chunk.doc_id, chunk.article, chunk.sub, chunk.paragraph, None, lead, hit.score), best]
+
+
 def answer_text(citations: list[Citation] | tuple[Citation, ...]) -> str:
     """Group quotes by document: "根据《A》的规定：\n第八条：“…”\n\n根据《B》的规定：…"."""
     blocks: dict[str, list[str]] = {}
@@ -122,7 +137,7 @@ def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
     if not hits:
         return refuse(question, corpus, [], "no provision matched")
     chosen = [h for h in hits[:top_k] if h.score >= min_ratio * hits[0].score]
-    citations = tuple(hit_citation(corpus, h) for h in chosen)
+    citations = tuple(c for h in chosen for c in hit_citations(corpus, h))
     # the ranking is diversified across documents, so a hit left out may rank above a chosen one
     related = tuple(hit_citation(corpus, h) for h in [h for h in hits if h not in chosen][:3])
     return Answer(question, False, answer_text(citations), citations, related)

@@ -183,23 +183,39 @@ def meta_html(corpus: Corpus, doc_id: str, chapter: str | None, section: str | N
         f"<span>{esc(k)}：{esc(v)}</span>" for k, v in parts) + "</div>"
 
 
-def source_html(corpus: Corpus, c: Citation, related: bool = False) -> str:
-    """A source card: label, document metadata, the whole article with the quote highlighted."""
+def source_html(corpus: Corpus, cites: list[Citation], related: bool = False) -> str:
+    """A source card: label(s), document metadata, the whole article with its quotes highlighted
+    (`cites`: the citations of one article, e.g. a list's lead sentence and the items quoted)."""
+    c = cites[0]
     art = corpus.document(c.doc_id).article(c.article, c.sub)
-    span = quote_span(art, c)
+    spans = [span for span in (quote_span(art, x) for x in cites) if span]
     refs = cross_references(art, corpus)
     badge = f'<span class="badge">{RELATED}</span>' if related else ""
     return (f'<div class="src-card{" src-related" if related else ""}">'
-            f'<div class="src-label">{esc(c.label)}{badge}</div>'
+            f'<div class="src-label">{esc(card_label(cites))}{badge}</div>'
             f'<div class="src-doc">《{esc(c.document)}》{esc(art.label)}</div>'
             + meta_html(corpus, c.doc_id, art.chapter, art.section)
-            + f'<div class="src-text">{article_html(art.text, [span] if span else [], [r.span for r in refs])}</div></div>')
+            + f'<div class="src-text">{article_html(art.text, spans, [r.span for r in refs])}</div></div>')
+
+
+def by_article(citations) -> list[list[Citation]]:
+    """Citations grouped by the article they quote, first seen first."""
+    groups: dict[tuple[str, int, int], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.doc_id, c.article, c.sub), []).append(c)
+    return list(groups.values())
+
+
+def card_label(cites: list[Citation]) -> str:
+    """"《A》第八条、第八条第九项": the first label whole, the others without the title."""
+    return "、".join([cites[0].label] + [x.label.split("》", 1)[1] for x in cites[1:]])
 
 
 def source_cards(answer: Answer, corpus: Corpus) -> list[tuple[str, str, str]]:
-    """(card HTML, label, text to copy) for each citation, then for each related provision."""
-    shown = [(c, False) for c in answer.citations] + [(c, True) for c in answer.related]
-    return [(source_html(corpus, c, related), c.label, copy_text(c)) for c, related in shown]
+    """(card HTML, label, text to copy) for each cited article, then for each related one."""
+    shown = [(g, False) for g in by_article(answer.citations)] + [([c], True) for c in answer.related]
+    return [(source_html(corpus, g, related), card_label(g), "\n".join(map(copy_text, g)))
+            for g, related in shown]
 
 
 def answer_references(answer: Answer, corpus: Corpus) -> list[str]:
@@ -212,7 +228,7 @@ def sources_header(answer: Answer | None) -> str:
     if answer is None:
         return '<div class="src-empty">提问后，这里显示被引用条文的全文、所在章节和文件信息。</div>'
     if answer.citations:
-        return f'<div class="src-head">引用的条文（{len(answer.citations)} 条），引文以黄色标出</div>'
+        return f'<div class="src-head">引用的条文（{len(by_article(answer.citations))} 条），引文以黄色标出</div>'
     return f'<div class="src-head src-head-refused">未能作答；以下为{RELATED}</div>'
 
 

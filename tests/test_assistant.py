@@ -151,3 +151,19 @@ def test_feedback_moves_the_question_towards_its_best_articles_and_keeps_the_fir
     final = retriever.retrieve(query).hits
     assert (final[0].doc_id, final[0].article) == (first[0].doc_id, first[0].article)
     assert [(h.doc_id, h.article) for h in final] != [(h.doc_id, h.article) for h in first]
+
+
+def test_items_cut_from_a_list_are_quoted_with_the_lead_sentence(assistant):
+    """Items quoted from the middle of a list come after the sentence that says what they are,
+    both verbatim; the web chat shows them on one card of that article, both highlighted."""
+    from assistant.render import source_cards, sources_header
+
+    answer = assistant.ask("什么是间谍行为？")
+    first, second = answer.citations[:2]
+    assert (first.doc_id, first.article, first.item) == ("fanjiandiefa", 4, None)
+    assert first.quote == "本法所称间谍行为，是指下列行为：" and second.article == 4 and second.quote.startswith("（")
+    cards = source_cards(answer, assistant.corpus)
+    articles = {(c.doc_id, c.article) for c in answer.citations}
+    assert len(cards) == len(articles) + len(answer.related)
+    assert cards[0][0].count("<mark>") >= 2 and cards[0][2].count("“") == 2
+    assert f"（{len(articles)} 条）" in sources_header(answer)
