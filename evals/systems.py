@@ -19,7 +19,6 @@ it refused, the quotes it returns (each cited to a provision) and its wall-clock
 """
 from __future__ import annotations
 
-import bisect
 import hashlib
 import itertools
 import os
