@@ -109,7 +109,7 @@ def hit_citation(corpus: Corpus, hit: Hit) -> Citation:
 def hit_citations(corpus: Corpus, hit: Hit) -> list[Citation]:
     """Quote the best chunk of an article hit, and when that chunk is items cut from a list,
     the list's lead sentence before it, which says what the items are:
-    第四条第一款 "（四）…（六）进行其他间谍活动。" -> ["有下列行为之一的，为间谍行为：", "（四）…"]."""
+    第四条第一款 "（四）…（六）进行其他间谍活动。" -> ["本法所称间谍行为，是指下列行为：", "（四）…"]."""
     chunk = hit.chunks[0].chunk
     best = hit_citation(corpus, hit)
     if chunk.start == 0:

@@ -2,8 +2,9 @@
 
 In: a question, the two-character words the texts and the vocabulary use, and the character
 pairs that occur anywhere in the texts. Out: the question with each slip replaced. People type
-Chinese by sound and pick the wrong character of the right sound: "间碟" for 间谍, "国按局" for 国安局. Such a slip matches nothing in the texts, so retrieval misses the article and
-the refusal test finds the question's one content word nowhere ("啥叫间碟行为" was refused).
+Chinese by sound and pick the wrong character of the right sound: "间碟" for 间谍, "国按局" for
+国安局. Such a slip matches nothing in the texts, so retrieval misses the article, and the refusal
+test finds the question's one content word nowhere ("啥叫间碟行为" was refused).
 
 A pair of characters is read as word W when: the pair occurs nowhere in the texts; it is not a
 word of general Chinese (jieba's dictionary: "护照" or "签证" is never changed, nor the rare word
