@@ -219,6 +219,14 @@ def expand(text: str) -> str:
     return " ".join([text, *extra]) if extra else text
 
 
+def english_covered(text: str) -> frozenset[str]:
+    """The words of `text` that the English vocabulary translates: "Can state security search
+    me?" -> {"state", "security", "search"} (by "state security" and "search")."""
+    lowered = text.lower()
+    keys = [k for k in ENGLISH if k in lowered and _english_word(k).search(lowered)]
+    return frozenset(w for k in keys for w in re.findall(r"[a-z]+", k))
+
+
 @lru_cache(maxsize=None)
 def _english_word(key: str) -> re.Pattern:
     """`key` as whole words: "fine" matches in "a fine of", not in "define"."""

@@ -25,13 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from index.build import Index
+from index.cedict import translate
 from index.chunks import Chunk, article_key
 from index.embed_model import encode_queries
 from index.lexical import bigrams, tokenize
 from index.offtopic import on_topic_z
 
 from .answer_type import asked_kinds, provision_kinds
-from .query import EVERYDAY, Query, is_english
+from .query import EVERYDAY, Query, english_covered, is_english
 from .refs import find_references
 from .scope import PLACES
 
@@ -45,6 +46,7 @@ DOC_DIVERSITY = 1.5
 KIND_BONUS = 2.0
 FEEDBACK_ARTICLES = 3  # 1-5 articles at weight 0.3-0.7: Recall@5 0.90-0.918 on the default set
 FEEDBACK_WEIGHT = 0.5  # 0 turns feedback off
+CEDICT = True
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,8 @@ class Retriever:
         articles (`feedback`)."""
         index = self.index
         vector = self.embed(query.text)
-        lexical = (index.bm25.scores(tokenize(query.lexical)), index.bigram_bm25.scores(bigrams(query.lexical)))
+        searched = self.lexical_text(query)
+        lexical = (index.bm25.scores(tokenize(searched)), index.bigram_bm25.scores(bigrams(searched)))
         filters = (prefer_docs, only_docs, skip_docs)
         dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
         hits = self._rank(query, vector, dense, lexical, filters)
@@ -141,6 +144,15 @@ class Retriever:
                          coverage=self.coverage(query), translated=english,
                          on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
                          if cosines else 0.0)
+
+    def lexical_text(self, query: Query) -> str:
+        """What BM25 searches by: the question and its vocabulary words, and for an English
+        question also the dictionary's translations of its other words that the texts use
+        (`cedict`): "Can they take my passport?" adds 护照 to a corpus that says 护照."""
+        if not (CEDICT and is_english(query.text)):
+            return query.lexical
+        extra = translate(query.text, self.index.english, english_covered(query.text))
+        return " ".join([query.lexical, *extra])
 
     def feedback(self, vector: np.ndarray, hits: list[Hit]) -> np.ndarray:
         """Pseudo-relevance feedback (Rocchio): `vector` plus `FEEDBACK_WEIGHT` × the mean of the

@@ -6,6 +6,7 @@ In: a `Corpus` and an embedding model name. Out: a folder holding
     chunks.json     the chunk records, row-aligned (JSON, no pickle)
     articles.json   the article keys ("doc_id/article[-sub]"), row-aligned
     lexical.json    the BM25 tokens of each chunk, row-aligned
+    english.json    English words -> the corpus's words for them (`cedict.english_table`)
     params.json     model (name and `Embedder.fingerprint`), dimension, corpus hash and root,
                     index kind, build time, sha256 of every file above
 written into a temporary sibling folder and swapped in with `os.replace`, so an interrupted
@@ -27,16 +28,18 @@ from pathlib import Path
 from corpus import Corpus
 from corpus.errors import IndexError_
 
+from .cedict import english_table
 from .chunks import CHUNK_CHARS, Chunk, article_key, chunk_documents
 from .embed_model import DEFAULT_MODEL, encode_passages, load_model
 from .lexical import BM25, bigrams, tokenize
 from .offtopic import offtopic_levels
 from .store import FaissStore, choose_kind
 
-FORMAT_VERSION = 7  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3);
+FORMAT_VERSION = 8  # 3: vectors from the int8 ONNX model; 4: from its re-export (e5_offline format 3);
 # 5: params record the off-topic probes' level (`offtopic`); 6: 编 headings and appendices are no
-# article text; 7: page furniture, wraps and signatures are not either (corpus/layout.py)
-FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json")
+# article text; 7: page furniture, wraps and signatures are not either (corpus/layout.py);
+# 8: english.json
+FILES = ("vectors.faiss", "articles.faiss", "chunks.json", "articles.json", "lexical.json", "english.json")
 
 
 class IndexStale(IndexError_):
@@ -61,11 +64,12 @@ class Index:
     bigram_bm25: BM25  # character pairs of each chunk
     article_keys: list[str]
     article_store: FaissStore
+    english: dict[str, dict[str, list[str]]]  # `cedict.english_table` of the corpus
 
     @classmethod
-    def assemble(cls, path, params, chunks, store, tokens, article_keys, article_store) -> "Index":
+    def assemble(cls, path, params, chunks, store, tokens, article_keys, article_store, english) -> "Index":
         return cls(Path(path), params, chunks, store, BM25(tokens),
-                   BM25([bigrams(c.embed_text) for c in chunks]), article_keys, article_store)
+                   BM25([bigrams(c.embed_text) for c in chunks]), article_keys, article_store, english)
 
 
 def default_index_dir(cache_dir: Path, corpus: Corpus, model: str | None) -> Path:
@@ -92,6 +96,8 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     article_store = FaissStore.create(vectors.shape[1], choose_kind(len(articles)))
     article_store.add(article_vectors)
     tokens = [tokenize(c.embed_text) for c in chunks]
+    vocabulary = {t for row in tokens for t in row}
+    english = english_table(lambda word: all(t in vocabulary for t in tokenize(word) or [None]))
     index_dir = Path(index_dir)
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +110,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     _write_json(tmp / "chunks.json", [c.to_json() for c in chunks])
     _write_json(tmp / "articles.json", article_keys)
     _write_json(tmp / "lexical.json", tokens)
+    _write_json(tmp / "english.json", english)
     params = {"format_version": FORMAT_VERSION, "model": model_name, "dim": int(vectors.shape[1]),
               "corpus_hash": corpus.hash, "corpus_root": str(corpus.root), "n_chunks": len(chunks),
               "embedder": model.fingerprint, "index_kind": store.kind, "chunk_chars": CHUNK_CHARS,
@@ -113,7 +120,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
               "files": {name: _sha256(tmp / name) for name in FILES}}
     _write_json(tmp / "params.json", params)
     _swap_in(tmp, index_dir)
-    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store)
+    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store, english)
 
 
 def article_embed_text(title: str, art) -> str:
@@ -152,7 +159,8 @@ def load_index(index_dir: Path, corpus: Corpus, model_name: str | None) -> Index
     article_store = FaissStore.load(index_dir / "articles.faiss", choose_kind(len(article_keys)))
     if len(store) != len(chunks) or len(tokens) != len(chunks) or len(article_store) != len(article_keys):
         raise IndexCorrupt(f"{index_dir}: vectors, chunks and tokens are not row-aligned; rebuild it")
-    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store)
+    english = json.loads((index_dir / "english.json").read_text("utf-8"))
+    return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store, english)
 
 
 def ensure_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_dir: Path,
