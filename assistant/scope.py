@@ -105,11 +105,10 @@ TOPIC_LAWS = {
 
 
 ENGLISH_LAW = r"\b{}\b(?:(?<=law)|(?<=code)|(?:\s+[a-z]+){{0,2}}?\s+(?:law|code|act)\b)"
-# compiled once: a question runs them all (Python's cache of 512 patterns would churn)
-PLACE_PATTERNS = {place: (re.compile(re.escape(place)), re.compile(rf"\b{re.escape(english)}\b"),
-                          re.compile(re.escape(place) + r"(?:省|市|自治区|特别行政区)?"),
-                          re.compile(rf"\b{re.escape(english)}(?:'s)?\b\s?", re.I))
-                  for place, english in PLACES.items()}
+_PATTERNS: dict[str, tuple[re.Pattern, ...]] = {}  # compiled once (Python's cache of 512 would churn)
+# the head of a local text's title: a place of two to four characters and its level
+LOCAL_TITLE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:省|市|自治区|自治州|县)")
+NOT_PLACES = {"城市", "城乡", "全国", "本市", "本省", "各省", "直辖", "设区"}
 TOPIC_PATTERNS = {law: re.compile(topics, re.I) for law, topics in TOPIC_LAWS.items()}
 LAW_PATTERNS = {law: re.compile(ENGLISH_LAW.format(re.escape(english)))  # "… administrative penalty law"
                 for law, english in sorted(LAWS.items(), key=lambda kv: -len(kv[0]))}  # longest name first
@@ -118,6 +117,7 @@ LOCATION_WORDS = re.compile(r"(?:在|到|去|来|从|往|赴|住|于|\b(?:in|at|
 
 def place_of(doc) -> str | None:
     """The place a local document governs, from its jurisdiction or title; None when national.
+    A place missing from `PLACES` is read off the title's head ("江城市养犬管理条例" -> "江城").
 
     "重庆市反间谍工作条例" -> "重庆"; "中华人民共和国反间谍法" -> None; "反间谍安全防范工作规定" -> None.
     """
@@ -125,15 +125,39 @@ def place_of(doc) -> str | None:
         place = next((p for p in PLACES if text.startswith(p)), None)
         if place:
             return place
-    return None
+    head = LOCAL_TITLE.match(doc.jurisdiction or doc.title)
+    return head.group(1) if head and head.group(1) not in NOT_PLACES else None
 
 
-def places_named(question: str) -> dict[str, list[int]]:
-    """Places the question names, in Chinese or pinyin, with where each occurrence starts:
-    "在上海和上海的…" -> {"上海": [1, 4]}."""
+def corpus_places(corpus: Corpus | None) -> tuple[str, ...]:
+    """The places the corpus's local documents govern that `PLACES` lacks, longest first:
+    a corpus of 江城市养犬管理条例 -> ("江城",)."""
+    if corpus is None:
+        return ()
+    found = {place_of(d) for d in corpus.documents} - {None} - set(PLACES)
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
+
+
+def _patterns(place: str) -> tuple[re.Pattern, ...]:
+    """The place's (Chinese, English, Chinese with its 省/市 suffix, English possessive) patterns;
+    a place not in `PLACES` is spelt in English by its pinyin ("江城" -> "jiangcheng")."""
+    if place not in _PATTERNS:
+        from pypinyin import lazy_pinyin
+
+        english = PLACES.get(place) or "".join(lazy_pinyin(place))
+        _PATTERNS[place] = (re.compile(re.escape(place)), re.compile(rf"\b{re.escape(english)}\b"),
+                            re.compile(re.escape(place) + r"(?:省|市|自治区|自治州|县|特别行政区)?"),
+                            re.compile(rf"\b{re.escape(english)}(?:'s)?\b\s?", re.I))
+    return _PATTERNS[place]
+
+
+def places_named(question: str, corpus: Corpus | None = None) -> dict[str, list[int]]:
+    """Places the question names (those of `PLACES` and the corpus's own), in Chinese or pinyin,
+    with where each occurrence starts: "在上海和上海的…" -> {"上海": [1, 4]}."""
     lowered = question.lower()
     found: dict[str, list[int]] = {}
-    for place, (chinese, english, _, _) in PLACE_PATTERNS.items():
+    for place in [*PLACES, *corpus_places(corpus)]:
+        chinese, english, _, _ = _patterns(place)
         starts = [m.start() for m in chinese.finditer(question)]
         starts += [m.start() for m in english.finditer(lowered)]
         if starts:
@@ -141,11 +165,12 @@ def places_named(question: str) -> dict[str, list[int]]:
     return found
 
 
-def without_places(question: str) -> str:
+def without_places(question: str, corpus: Corpus | None = None) -> str:
     """The question with the places it names left out (with 省/市 and, in English, a possessive):
     "重庆市的企业要负什么责任？" -> "的企业要负什么责任？"; "Does Guizhou's rule apply?" -> "Does rule apply?"."""
     out = question
-    for _, _, chinese, english in PLACE_PATTERNS.values():
+    for place in [*corpus_places(corpus), *PLACES]:  # "江城" before a 江… of `PLACES`
+        _, _, chinese, english = _patterns(place)
         out = english.sub("", chinese.sub("", out))
     return out
 
@@ -158,7 +183,7 @@ def jurisdiction(question: str, corpus: Corpus) -> tuple[frozenset[str], frozens
         "在贵州，企业的防间谍工作由谁来指导？" -> ({"guizhou_banfa"}, {"chongqing_tiaoli"})
         "遵义的企业要做什么？" -> ({"guizhou_banfa"}, {"chongqing_tiaoli"})
     """
-    named = set(places_named(question))
+    named = set(places_named(question, corpus))
     if not named:
         return frozenset(), frozenset()
     named |= {PROVINCE_OF[p] for p in named if p in PROVINCE_OF}
@@ -177,7 +202,7 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     lowered = question.lower()
     covered = {place_of(d) for d in corpus.documents}
     national = None in covered
-    for place, starts in places_named(question).items():
+    for place, starts in places_named(question, corpus).items():
         if place in covered or (place in PROVINCE_OF and PROVINCE_OF[place] in covered):
             continue
         if not national or any(not LOCATION_WORDS.search(lowered[max(0, s - 12):s]) for s in starts):

@@ -82,7 +82,7 @@ class Assistant:
         local, elsewhere = jurisdiction(text, self.corpus)
         # the places named say where, and `local` already prefers their documents: ranked on what is asked
         read = self.homophones.correct(text)
-        query = make_query(without_places(read) if local else read)
+        query = make_query(without_places(read, self.corpus) if local else read)
         retrieval = self.retriever.retrieve(query, prefer_docs=named | local,
                                             only_docs=frozenset([doc_id]) if doc_id else frozenset(),
                                             skip_docs=elsewhere - named)

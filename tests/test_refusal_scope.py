@@ -359,6 +359,18 @@ def test_everyday_question_stays_below_the_topic_level_and_is_refused(dogs, ques
     assert dogs.ask(question).refused
 
 
+def test_a_place_only_the_corpus_knows_is_read_off_its_titles(dogs):
+    from assistant.scope import corpus_places, without_places
+    doc = dogs.corpus.documents[0]
+    assert place_of(doc) == "江城" and corpus_places(dogs.corpus) == ("江城",)
+    assert jurisdiction("江城市养狗要登记吗？", dogs.corpus) == (frozenset({doc.id}), frozenset())
+    assert without_places("明天江城会下雨吗？", dogs.corpus) == "明天会下雨吗？"
+    assert without_places("Do Jiangcheng's rules cover cats?", dogs.corpus) == "Do rules cover cats?"
+    assert dogs.ask("明天江城会下雨吗？").refused  # the place name alone does not make it the texts' topic
+    answer = dogs.ask("江城市养狗要去哪里登记？")  # asked as "养狗要去哪里登记？" of the texts of 江城
+    assert not answer.refused and 3 in [c.article for c in answer.citations[:2]]
+
+
 def test_on_topic_z():
     from index.offtopic import on_topic_z
     levels = {"zh": [0.82, 0.01], "en": [0.74, 0.02]}
