@@ -2,7 +2,7 @@
 
 In: a question; the text of a provision. Out: the kind of figure the question asks for (or
 None), and whether a provision states a figure of that kind. A question whose
-interrogative clause asks "how many years / days / yuan, how long" is answered only by a
+interrogative clause asks "how many years / days / yuan, how long, how fast, what share" is answered only by a
 provision that states such a figure; a provision that merely mentions the topic ("脱密期",
 "奖励") is related reading, not an answer. General Chinese and English question words only,
 nothing tied to one corpus. A clause counts as asked when it ends in a question mark or is the
@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from .query import is_english
+
 NUMBER = r"[0-9０-９零〇一二三四五六七八九十百千万两]+"
 # kind of figure -> (how a question asks for it, how a provision states it)
 FIGURES = {
@@ -34,19 +36,29 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?年"),
     "天数": (r"(?<!哪)几天|多少天|多少日|几个工作日|多少个工作日|how many days",
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
-    "金额": (r"多少元|多少钱|多少万|罚多少(?![天日年月])|金额是多少|具体金额|how much money|how many yuan|what amount",
+    "金额": (r"多少元|多少钱|多少万|罚多少(?![天日年月])|金额是多少|具体金额|how much money|how many yuan|what amount"
+           r"|how much (?:is|are|does|do|will|would|should|must|can|could) (?:[\w'-]+ ){0,5}?"
+           r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b",
            rf"{NUMBER}\s*(?:万)?元"),
-    "期限": (r"多久|多长时间|多长期限|期限是多少|how long",
+    "速度": (r"时速|最高车速|最高速度|速度是多少|开多快|top speed|maximum speed|speed limit"
+           r"|how fast (?:can|may|could|is|are) (?:[\w'-]+ ){0,4}?(?:go|ride|drive|travel)\b",
+           rf"{NUMBER}\s*(?:公里|千米|km)"),
+    "期限": (r"多久|多长时间|多长期限|期限是多少|how long|how soon|how quickly|how fast|how many (?:weeks|months|hours)",
            rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),
+    "比例": (r"百分之几|百分之多少|多少比例|比例是多少|什么比例|what percentage|what percent|what proportion",
+           rf"百分之{NUMBER}|{NUMBER}\s*[%％]|{NUMBER}\s*成(?![年员立])"),
 }
 CLAUSE_END = re.compile(r"([，,；;。！!？?]|\.(?=\s|$))")  # an English full stop ends a clause, a decimal point not
+SENTENCE_END = re.compile(r"([。！!？?]|\.(?=\s|$))")  # English clauses run on past commas: "If …, how long …?"
 
 
 def asked_clauses(question: str) -> list[str]:
-    """The clauses of a question that ask something: "我出差几天，条例管我吗？" -> ["条例管我吗"]."""
+    """The clauses of a question that ask something: "我出差几天，条例管我吗？" -> ["条例管我吗"].
+    English sentences are not cut at commas: "How long is it, and can I …?" asks both."""
+    ends = SENTENCE_END if is_english(question) else CLAUSE_END
     clauses, text = [], ""
-    for part in CLAUSE_END.split(question):
-        if CLAUSE_END.fullmatch(part):
+    for part in ends.split(question):
+        if ends.fullmatch(part):
             if part in "？?" and text.strip():
                 clauses.append(text.strip())
             text = ""

@@ -87,6 +87,7 @@ def test_a_law_named_in_passing_does_not_make_the_texts_of_its_field(tmp_path):
     ("脱密期几年", ["脱密期几年"]),
     ("Our site counts as critical infrastructure. What must we do?", ["What must we do"]),  # a full stop
     ("Is a fine of 1.5 million yuan lawful?", ["Is a fine of 1.5 million yuan lawful"]),  # not a decimal point
+    ("How long is the warranty, and can I get a new one?", ["How long is the warranty, and can I get a new one"]),
 ])
 def test_asked_clauses(question, clauses):
     assert asked_clauses(question) == clauses
@@ -101,9 +102,21 @@ def test_asked_clauses(question, clauses):
     ("我到重庆出差几天，条例管我吗？", None),
     ("近几年国安抓了多少间谍？", None),
     ("单位发现间谍应该怎么办？", None),
+    ("How much does the annual dog licence cost?", "金额"),
+    ("How fast are they supposed to fix the lift?", "期限"),  # how soon, not a speed
+    ("How fast can an e-bike go?", "速度"),
+    ("电动自行车最高时速是多少？", "速度"),
+    ("What percentage of my salary goes to social insurance?", "比例"),
+    ("If I report a spy, how much will I be rewarded?", None),  # no figure word: a reward may be an honour
 ])
 def test_asked_figure(question, kind):
     assert asked_figure(question) == kind
+
+
+def test_states_figure_of_speed_and_share():
+    assert states_figure("速度", "最高设计车速不超过每小时25公里")
+    assert states_figure("比例", "按照工资总额的百分之二缴纳") and states_figure("比例", "不低于8%")
+    assert not states_figure("比例", "成立业主大会")
 
 
 def test_states_figure():
