@@ -96,8 +96,7 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     article_store = FaissStore.create(vectors.shape[1], choose_kind(len(articles)))
     article_store.add(article_vectors)
     tokens = [tokenize(c.embed_text) for c in chunks]
-    vocabulary = {t for row in tokens for t in row}
-    english = english_table(lambda word: all(t in vocabulary for t in tokenize(word) or [None]))
+    english = english_table(_uses({t for row in tokens for t in row}))
     index_dir = Path(index_dir)
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +120,22 @@ def build_index(corpus: Corpus, index_dir: Path, model_name: str | None, cache_d
     _write_json(tmp / "params.json", params)
     _swap_in(tmp, index_dir)
     return Index.assemble(index_dir, params, chunks, store, tokens, article_keys, article_store, english)
+
+
+def _uses(vocabulary: set[str]):
+    """Whether the corpus uses a word: it is one of its BM25 tokens, or all of the word's tokens
+    are (tokenising only words all of whose characters occur in the corpus: a dictionary of
+    120,000 words is tested in a fraction of a second)."""
+    characters = set("".join(vocabulary))
+
+    def uses(word: str) -> bool:
+        if word in vocabulary:
+            return True
+        if not characters.issuperset(word):
+            return False
+        tokens = tokenize(word)
+        return bool(tokens) and all(t in vocabulary for t in tokens)
+    return uses
 
 
 def article_embed_text(title: str, art) -> str:
