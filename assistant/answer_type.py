@@ -38,7 +38,8 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
     "金额": (r"多少元|多少钱|多少万|罚多少(?![天日年月])|金额是多少|具体金额|how much money|how many yuan|what amount"
            r"|how much (?:is|are|does|do|will|would|should|must|can|could) (?:[\w'-]+ ){0,5}?"
-           r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b",
+           r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b"
+           r"|how much (?:is|are|was|were) (?:it|they|that|this|those)\b",
            rf"{NUMBER}\s*(?:万)?元"),
     "速度": (r"时速|最高车速|最高速度|速度是多少|开多快|top speed|maximum speed|speed limit"
            r"|how fast (?:can|may|could|is|are) (?:[\w'-]+ ){0,4}?(?:go|ride|drive|travel)\b",
@@ -49,6 +50,8 @@ FIGURES = {
            rf"百分之{NUMBER}|{NUMBER}\s*[%％]|{NUMBER}\s*成(?![年员立])"),
 }
 CLAUSE_END = re.compile(r"([，,；;。！!？?]|\.(?=\s|$))")  # an English full stop ends a clause, a decimal point not
+FINE_CLAUSE = re.compile(r"(?<=[，,；;。])")
+FINE = re.compile(r"罚款|罚金")
 SENTENCE_END = re.compile(r"([。！!？?]|\.(?=\s|$))")  # English clauses run on past commas: "If …, how long …?"
 
 
@@ -75,8 +78,12 @@ def asked_figure(question: str) -> str | None:
     return next((kind for kind, (asks, _) in FIGURES.items() if re.search(asks, asked)), None)
 
 
-def states_figure(kind: str, text: str) -> bool:
-    """True when `text` states a figure of `kind`: ("年数", "自…之日起十年内不准入境") -> True."""
+def states_figure(kind: str, text: str, fines: bool = True) -> bool:
+    """True when `text` states a figure of `kind`: ("年数", "自…之日起十年内不准入境") -> True.
+    Without `fines` (the question asks for a fee or a price, not a sanction) the amount of a
+    fine does not count: ("金额", "…处五百元以上一千元以下罚款", fines=False) -> False."""
+    if kind == "金额" and not fines:
+        text = "".join(c for c in FINE_CLAUSE.split(text) if not FINE.search(c))
     return bool(re.search(FIGURES[kind][1], text))
 
 

@@ -21,7 +21,7 @@ from corpus.numerals import NUMERAL_CLASS, cn_to_int
 from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
-from .answer_type import asked_figure, states_figure
+from .answer_type import asked_figure, asked_kinds, states_figure
 from .compose import Answer, answer_text, cite, compose, refuse, with_ranking
 from .query import EVERYDAY, MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
@@ -104,8 +104,9 @@ class Assistant:
         kind = asked_figure(question)
         if not kind:
             return hits, None
+        fines = "penalty" in asked_kinds(question)  # a fee is not a fine's amount
         stating = [h for h in hits[:FIGURE_DEPTH]
-                   if states_figure(kind, self.corpus.document(h.doc_id).article(h.article, h.sub).text)]
+                   if states_figure(kind, self.corpus.document(h.doc_id).article(h.article, h.sub).text, fines)]
         if not stating:
             return hits, f"the question asks for a figure ({kind}) that the closest provisions do not state"
         return stating + [h for h in hits if h not in stating], None

@@ -107,10 +107,22 @@ def test_asked_clauses(question, clauses):
     ("How fast can an e-bike go?", "速度"),
     ("电动自行车最高时速是多少？", "速度"),
     ("What percentage of my salary goes to social insurance?", "比例"),
-    ("If I report a spy, how much will I be rewarded?", None),  # no figure word: a reward may be an honour
+    ("If I report a spy, how much will I be rewarded?", None),
+    ("Do we pay a garbage fee, and how much is it?", "金额"),  # no figure word: a reward may be an honour
 ])
 def test_asked_figure(question, kind):
     assert asked_figure(question) == kind
+
+
+def test_a_fine_is_not_the_amount_of_a_fee():
+    fine = "违反本条例第三条规定的，处五百元以上一千元以下罚款。"
+    assert states_figure("金额", fine) and not states_figure("金额", fine, fines=False)
+    assert states_figure("金额", "养犬登记费每只每年一百元；逾期的，处五百元罚款。", fines=False)
+
+
+def test_a_fee_question_is_refused_when_the_closest_articles_state_only_fines(dogs):
+    assert dogs.ask("狗狗登记一年要交多少钱？").refused
+    assert not dogs.ask("没给狗办登记，罚多少钱？").refused
 
 
 def test_states_figure_of_speed_and_share():
