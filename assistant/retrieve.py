@@ -46,7 +46,7 @@ DOC_DIVERSITY = 1.5
 KIND_BONUS = 2.0
 FEEDBACK_ARTICLES = 3  # 1-5 articles at weight 0.3-0.7: Recall@5 0.90-0.918 on the default set
 FEEDBACK_WEIGHT = 0.5  # 0 turns feedback off
-CEDICT = True
+CEDICT = True  # English words the vocabulary lacks are looked up in CC-CEDICT (`lexical_text`)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ s t d ll m re ve don doesn didn isn aren wasn weren won wouldn shouldn couldn ca
 def _gloss_keys(gloss: str) -> tuple[str | None, str | None]:
     """The lookup key of one gloss, and the head verb of a longer verb gloss:
     "to seize property" -> ("seize property", "seize"); "deposit" -> ("deposit", None);
-    "to hold in custody" -> (None, "hold"); "CL:本[ben3]" -> (None, None)."""
+    "to hold in custody" -> ("hold in custody", "hold"); "to keep a record of sth" -> (None, "keep");
+    "CL:本[ben3]" -> (None, None)."""
     gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", gloss).strip().lower()
     if not gloss or GLOSS_SKIP.match(gloss):
         return None, None
@@ -107,7 +108,7 @@ def lemmas(word: str) -> list[str]:
 
 def translate(text: str, table: dict[str, dict[str, list[str]]], skip: frozenset[str] = frozenset()) -> list[str]:
     """The corpus's words (from its `english_table`) for the English words of `text` that are
-    not stopwords or in `skip`: two-word phrases first ("exit ban"), then single words,
+    not stopwords or in `skip`: two-word phrases first ("public place" -> 公共场所), then single words,
     inflections undone (`lemmas`); for each, its exact glosses, or else the head verbs of longer
     glosses; at most `PER_WORD`, one-character words ("处", "中") only when there is no longer
     one, being mostly parts of words in the texts rather than words.
