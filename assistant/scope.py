@@ -142,13 +142,18 @@ def _patterns(place: str) -> tuple[re.Pattern, ...]:
     """The place's (Chinese, English, Chinese with its 省/市 suffix, English possessive) patterns;
     a place not in `PLACES` is spelt in English by its pinyin ("江城" -> "jiangcheng")."""
     if place not in _PATTERNS:
-        from pypinyin import lazy_pinyin
-
-        english = PLACES.get(place) or "".join(lazy_pinyin(place))
+        english = PLACES.get(place) or _pinyin(place)
         _PATTERNS[place] = (re.compile(re.escape(place)), re.compile(rf"\b{re.escape(english)}\b"),
                             re.compile(re.escape(place) + r"(?:省|市|自治区|自治州|县|特别行政区)?"),
                             re.compile(rf"\b{re.escape(english)}(?:'s)?\b\s?", re.I))
     return _PATTERNS[place]
+
+
+def _pinyin(place: str) -> str:
+    """"江城" -> "jiangcheng" (pypinyin's tables are loaded only for such a place: 50 MB)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(place))
 
 
 def places_named(question: str, corpus: Corpus | None = None) -> dict[str, list[int]]:
