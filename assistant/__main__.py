@@ -11,6 +11,7 @@ from index.cli_common import ENV, Parser, add_common, cache_dir, run
 from .check import MAX_CHECK_CHARS, CheckReport, check_text
 
 from .service import DEFAULT_TOP_K, Assistant, check_question
+from .wording import words
 
 
 def main(argv=None) -> int:
@@ -49,9 +50,10 @@ def main(argv=None) -> int:
 
 
 def render_answer(answer) -> str:
-    lines = ([f"（按“{answer.read_as}”理解）"] if answer.read_as else []) + [answer.answer]
+    said = words(answer.question)
+    lines = ([f"（{said['read_as'].format(text=answer.read_as)}）"] if answer.read_as else []) + [answer.answer]
     if answer.related:
-        lines.append("\n相关条文（仅供参考）：" if answer.refused else "\n另见：")
+        lines.append("\n" + (said["related"] if answer.refused else said["see_also"]))
         lines += [f"  {c.label}：{c.quote[:60]}{'…' if len(c.quote) > 60 else ''}" for c in answer.related]
     return "\n".join(lines)
 

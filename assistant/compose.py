@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from corpus import Corpus, citation_label
 from corpus.errors import RegQAError
 
+from .query import is_english
 from .retrieve import Hit
+from .wording import provision_line, words
 
-REFUSAL = "所收录的法规文本中没有找到能回答这个问题的规定。"
 
 
 class QuoteError(RegQAError):
@@ -121,13 +122,14 @@ def hit_citations(corpus: Corpus, hit: Hit) -> list[Citation]:
     return [cite(corpus, chunk.doc_id, chunk.article, chunk.sub, chunk.paragraph, None, lead, hit.score), best]
 
 
-def answer_text(citations: list[Citation] | tuple[Citation, ...]) -> str:
-    """Group quotes by document: "根据《A》的规定：\n第八条：“…”\n\n根据《B》的规定：…"."""
+def answer_text(question: str, citations: list[Citation] | tuple[Citation, ...]) -> str:
+    """Group quotes by document: "根据《A》的规定：\n第八条：“…”\n\n根据《B》的规定：…"; for an
+    English question "Under 《A》:\n第八条 (Article 8): “…”" (`wording`)."""
+    said, english = words(question), is_english(question)
     blocks: dict[str, list[str]] = {}
     for c in citations:
-        where = c.label.split("》", 1)[1]
-        blocks.setdefault(c.document, []).append(f"{where}：“{c.quote}”")
-    return "\n\n".join(f"根据《{doc}》的规定：\n" + "\n".join(lines) for doc, lines in blocks.items())
+        blocks.setdefault(c.document, []).append(provision_line(c, english))
+    return "\n\n".join(said["under"].format(doc=doc) + "\n" + "\n".join(lines) for doc, lines in blocks.items())
 
 
 def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
@@ -140,7 +142,7 @@ def compose(question: str, corpus: Corpus, hits: list[Hit], top_k: int,
     citations = tuple(c for h in chosen for c in hit_citations(corpus, h))
     # the ranking is diversified across documents, so a hit left out may rank above a chosen one
     related = tuple(hit_citation(corpus, h) for h in [h for h in hits if h not in chosen][:3])
-    return Answer(question, False, answer_text(citations), citations, related)
+    return Answer(question, False, answer_text(question, citations), citations, related)
 
 
 def with_ranking(answer: Answer, hits: list[Hit]) -> Answer:
@@ -151,5 +153,6 @@ def with_ranking(answer: Answer, hits: list[Hit]) -> Answer:
 def refuse(question: str, corpus: Corpus, hits: list[Hit], reason: str) -> Answer:
     """A plain refusal; the closest provisions are offered only as related reading."""
     related = tuple(hit_citation(corpus, h) for h in hits[:3])
-    text = REFUSAL + ("以下条文可能相关，仅供参考，并非对问题的回答。" if related else "")
+    said = words(question)
+    text = said["refusal"] + (said["related_note"] if related else "")
     return Answer(question, True, text, (), related, reason)

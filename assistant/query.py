@@ -197,6 +197,11 @@ class Query:
     lexical: str  # normalised plus vocabulary expansions: what BM25 tokenises
 
 
+# in `ENGLISH` for whom and where a text applies to, yet asked of anything ("Who won the cup?");
+# "when" and "why" ask for a text's own date and purpose, and count as what is asked about
+QUESTION_WORDS = frozenset({"who", "where"})
+
+
 def normalise(question: str) -> str:
     """Full-width Latin/digits to half-width, control characters dropped, spaces collapsed."""
     text = CONTROL.sub("", question)
@@ -217,6 +222,15 @@ def expand(text: str) -> str:
     extra += [v for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     return " ".join([text, *extra]) if extra else text
+
+
+def english_content(text: str) -> list[str]:
+    """The statutory words the English vocabulary gives for `text`, question words aside (they
+    say what is asked, not about what): "Who won the chess cup?" -> []; "Who gets a reward?" ->
+    ["奖励", "表彰"]."""
+    lowered = text.lower()
+    return [w for k, v in ENGLISH.items() if k not in QUESTION_WORDS and k in lowered
+            and _english_word(k).search(lowered) for w in v.split()]
 
 
 def english_covered(text: str) -> frozenset[str]:

@@ -18,8 +18,9 @@ from corpus import Article, Corpus, citation_label
 
 from .compose import Answer, Citation
 from .refs import SELF_NAMES, find_references, title_kind
+from .wording import WORDS, words
 
-RELATED = "相关条文（仅供参考，并非答案）"
+RELATED = WORDS["zh"]["related_title"]
 MAX_SHOWN_QUESTION = 500
 # the page's styles for the classes used below
 CSS = """
@@ -84,26 +85,28 @@ def _quote_block(c: Citation) -> str:
             f'<blockquote class="cite-quote">{esc(c.quote)}</blockquote></div>')
 
 
-def _grouped(citations) -> str:
-    """Quote blocks grouped by document, documents in order of their first citation."""
+def _grouped(citations, under: str = WORDS["zh"]["under"]) -> str:
+    """Quote blocks grouped by document, documents in order of their first citation, each under
+    `under` ("根据《{doc}》的规定：")."""
     groups: dict[str, list[Citation]] = {}
     for c in citations:
         groups.setdefault(c.document, []).append(c)
-    return "".join(f'<div class="doc-group"><div class="doc-title">根据《{esc(doc)}》的规定：</div>'
+    return "".join(f'<div class="doc-group"><div class="doc-title">{esc(under.format(doc=doc))}</div>'
                    + "".join(_quote_block(c) for c in cs) + "</div>" for doc, cs in groups.items())
 
 
 def answer_html(answer: Answer) -> str:
     """An answer as quote blocks under their labels, or a refusal notice; related reading last."""
+    said = words(answer.question)
     if answer.refused:
-        body = f'<div class="refusal"><strong>未能作答</strong>　{esc(answer.answer)}</div>'
+        body = f'<div class="refusal"><strong>{said["not_answered"]}</strong>　{esc(answer.answer)}</div>'
     else:
-        body = f'<div class="answer">{_grouped(answer.citations)}</div>'
+        body = f'<div class="answer">{_grouped(answer.citations, said["under"])}</div>'
     if answer.read_as:  # a typing slip was read as the word meant: say so, with what was read
-        body = f'<div class="read-as">按“{esc(answer.read_as)}”理解</div>' + body
+        body = f'<div class="read-as">{esc(said["read_as"].format(text=answer.read_as))}</div>' + body
     if answer.related:
         items = "".join(_quote_block(c) for c in answer.related)
-        body += f'<div class="related"><div class="related-title">{RELATED}</div>{items}</div>'
+        body += f'<div class="related"><div class="related-title">{said["related_title"]}</div>{items}</div>'
     return body
 
 

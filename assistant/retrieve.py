@@ -32,7 +32,7 @@ from index.lexical import bigrams, tokenize
 from index.offtopic import on_topic_z
 
 from .answer_type import asked_kinds, provision_kinds
-from .query import EVERYDAY, Query, english_covered, is_english
+from .query import EVERYDAY, Query, english_content, english_covered, is_english
 from .refs import find_references
 from .scope import PLACES
 
@@ -137,11 +137,13 @@ class Retriever:
         cosines = sorted((c for _, c in dense.values()), reverse=True)
         words = lexical[0]
         english = is_english(query.text)
+        translated = english and self.translates(query)
         return Retrieval(hits=hits,
                          dense_top=cosines[0] if cosines else 0.0,
                          dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
                          lexical_top=float(words.max()) if len(words) else 0.0,
-                         coverage=self.coverage(query), translated=english,
+                         coverage=self.coverage(query) if translated or not english else 0.0,
+                         translated=translated,
                          on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
                          if cosines else 0.0)
 
@@ -153,6 +155,14 @@ class Retriever:
             return query.lexical
         extra = translate(query.text, self.index.english, english_covered(query.text))
         return " ".join([query.lexical, *extra])
+
+    def translates(self, query: Query) -> bool:
+        """Some word of an English question, question words aside, has a translation the texts
+        use (by the vocabulary or the dictionary): "Who won the chess championship?" has none."""
+        bm25 = self.index.bm25
+        words = [tokenize(w) for w in english_content(query.text)]
+        return (any(tokens and all(bm25.known(t) for t in tokens) for tokens in words)
+                or bool(translate(query.text, self.index.english, english_covered(query.text))))
 
     def feedback(self, vector: np.ndarray, hits: list[Hit]) -> np.ndarray:
         """Pseudo-relevance feedback (Rocchio): `vector` plus `FEEDBACK_WEIGHT` × the mean of the

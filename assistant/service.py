@@ -118,7 +118,7 @@ class Assistant:
             text = self.provision(ref)  # raises InputError when it does not exist
             citations.append(cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph,
                                   ref.item, text, 1.0))
-        return Answer(question, False, answer_text(citations), tuple(citations),
+        return Answer(question, False, answer_text(question, citations), tuple(citations),
                       ranking=tuple((c.doc_id, c.article) for c in citations))
 
     def provision(self, ref: Reference) -> str:

@@ -422,3 +422,18 @@ def test_homophone_slips_are_read_as_the_word_meant(assistant):
     assert not answer.refused and answer.ranking[0] == ("fanjiandiefa", 4)
     assert answer.read_as == "间谍行为是指什么？" and answer.to_json()["read_as"] == answer.read_as  # said
     assert assistant.ask("间谍行为是指什么？").read_as is None
+
+
+@pytest.mark.parametrize("question", ["Who won the chess championship?", "Who wrote Harry Potter?",
+                                      "Where is the best hotpot in town?", "Who is the president of France?"])
+def test_an_english_everyday_question_is_not_covered_by_its_question_word(assistant, question):
+    """"who" -> 人员 and "where" -> 适用 help find scope clauses, but say nothing of the topic."""
+    from assistant.query import make_query
+    retrieval = assistant.retriever.retrieve(make_query(question))
+    assert not retrieval.translated and retrieval.coverage == 0.0
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", ["Who does this apply to?", "Why was this law made?", "Who do I report spies to?"])
+def test_an_english_question_about_the_texts_is_answered(assistant, question):
+    assert not assistant.ask(question).refused
