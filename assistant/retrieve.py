@@ -46,7 +46,7 @@ DOC_DIVERSITY = 1.5
 KIND_BONUS = 2.0
 FEEDBACK_ARTICLES = 3  # 1-5 articles at weight 0.3-0.7: Recall@5 0.90-0.918 on the default set
 FEEDBACK_WEIGHT = 0.5  # 0 turns feedback off
-CEDICT = True  # English words the vocabulary lacks are looked up in CC-CEDICT (`lexical_text`)
+CEDICT = True  # English words the vocabulary lacks are looked up in CC-CEDICT (`dictionary_words`)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ class Retriever:
         articles (`feedback`)."""
         index = self.index
         vector = self.embed(query.text)
-        searched = self.lexical_text(query)
+        extra = self.dictionary_words(query)
+        searched = self.lexical_text(query, extra)
         lexical = (index.bm25.scores(tokenize(searched)), index.bigram_bm25.scores(bigrams(searched)))
         filters = (prefer_docs, only_docs, skip_docs)
         dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
@@ -137,7 +138,7 @@ class Retriever:
         cosines = sorted((c for _, c in dense.values()), reverse=True)
         words = lexical[0]
         english = is_english(query.text)
-        translated = english and self.translates(query)
+        translated = english and self.translates(query, extra)
         return Retrieval(hits=hits,
                          dense_top=cosines[0] if cosines else 0.0,
                          dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
@@ -147,22 +148,26 @@ class Retriever:
                          on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
                          if cosines else 0.0)
 
-    def lexical_text(self, query: Query) -> str:
-        """What BM25 searches by: the question and its vocabulary words, and for an English
-        question also the dictionary's translations of its other words that the texts use
-        (`cedict`): "Can they take my passport?" adds 护照 to a corpus that says 护照."""
+    def dictionary_words(self, query: Query) -> list[str]:
+        """For an English question, the dictionary's translations that the texts use of its words
+        the vocabulary lacks (`cedict`): "Can they take my passport?" -> ["护照"] of a corpus that
+        says 护照; none for a Chinese question."""
         if not (CEDICT and is_english(query.text)):
-            return query.lexical
-        extra = translate(query.text, self.index.english, english_covered(query.text))
-        return " ".join([query.lexical, *extra])
+            return []
+        return translate(query.text, self.index.english, english_covered(query.text))
 
-    def translates(self, query: Query) -> bool:
+    def lexical_text(self, query: Query, extra: list[str] | None = None) -> str:
+        """What BM25 searches by: the question, its vocabulary words and its `dictionary_words`
+        (`extra`, when already found)."""
+        return " ".join([query.lexical, *(self.dictionary_words(query) if extra is None else extra)])
+
+    def translates(self, query: Query, extra: list[str]) -> bool:
         """Some word of an English question, question words aside, has a translation the texts
-        use (by the vocabulary or the dictionary): "Who won the chess championship?" has none."""
+        use, by the vocabulary or the dictionary (`extra`): "Who won the chess championship?" has
+        none."""
         bm25 = self.index.bm25
         words = [tokenize(w) for w in english_content(query.text)]
-        return (any(tokens and all(bm25.known(t) for t in tokens) for tokens in words)
-                or bool(translate(query.text, self.index.english, english_covered(query.text))))
+        return bool(extra) or any(tokens and all(bm25.known(t) for t in tokens) for tokens in words)
 
     def feedback(self, vector: np.ndarray, hits: list[Hit]) -> np.ndarray:
         """Pseudo-relevance feedback (Rocchio): `vector` plus `FEEDBACK_WEIGHT` × the mean of the
