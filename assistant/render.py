@@ -230,9 +230,10 @@ def answer_references(answer: Answer, corpus: Corpus) -> list[str]:
 def sources_header(answer: Answer | None) -> str:
     if answer is None:
         return '<div class="src-empty">提问后，这里显示被引用条文的全文、所在章节和文件信息。</div>'
+    said = words(answer.question)
     if answer.citations:
-        return f'<div class="src-head">引用的条文（{len(by_article(answer.citations))} 条），引文以黄色标出</div>'
-    return f'<div class="src-head src-head-refused">未能作答；以下为{RELATED}</div>'
+        return f'<div class="src-head">{said["sources"].format(n=len(by_article(answer.citations)))}</div>'
+    return f'<div class="src-head src-head-refused">{said["sources_refused"]}</div>'
 
 
 def copy_text(c: Citation) -> str:

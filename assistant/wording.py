@@ -23,6 +23,8 @@ WORDS = {
         "related_title": "相关条文（仅供参考，并非答案）",
         "not_answered": "未能作答",
         "read_as": "按“{text}”理解",
+        "sources": "引用的条文（{n} 条），引文以黄色标出",
+        "sources_refused": "未能作答；以下为相关条文（仅供参考，并非答案）",
     },
     "en": {
         "under": "Under 《{doc}》:",
@@ -33,6 +35,8 @@ WORDS = {
         "related_title": "Related provisions (for reference only, not an answer)",
         "not_answered": "Not answered",
         "read_as": "Read as “{text}”",
+        "sources": "Cited provisions ({n}), the quotes highlighted",
+        "sources_refused": "Not answered; below, related provisions (for reference only, not an answer)",
     },
 }
 

@@ -1,6 +1,6 @@
 """The framing around quotes follows the question's language; the quotes do not change."""
 from assistant.__main__ import render_answer
-from assistant.render import answer_html
+from assistant.render import answer_html, sources_header
 from assistant.wording import provision_line, words
 
 
@@ -12,6 +12,8 @@ def test_an_english_question_gets_english_framing_around_the_same_quotes(assista
         assert f"(Article {c.article}" in english.answer and f"“{c.quote}”" in english.answer
     assert "See also:" in render_answer(english) and "另见：" in render_answer(chinese)
     assert "Under 《" in answer_html(english)
+    n = len({(c.doc_id, c.article) for c in english.citations})
+    assert f"Cited provisions ({n})" in sources_header(english) and "引用的条文" in sources_header(chinese)
 
 
 def test_an_english_refusal_is_in_english(assistant):
