@@ -96,7 +96,7 @@ ENGLISH = {
     "project": "项目", "key units": "重点单位", "key unit": "重点单位", "network": "网络", "internet": "网络",
     "data": "数据", "courier": "快递 寄递", "express": "快递", "media": "媒体 宣传", "day": "日",
     "purpose": "为了 制定", "why": "为了 制定", "basis": "根据 制定", "take effect": "施行", "in force": "施行",
-    "when": "施行 日", "where": "适用 行政区域", "apply to": "适用", "who": "人员", "apply": "适用", "applies": "适用", "scope": "适用 范围", "duty": "义务 职责",
+    "when": "施行 日", "apply to": "适用", "apply": "适用", "applies": "适用", "scope": "适用 范围", "duty": "义务 职责",
     "duties": "义务 职责", "obligation": "义务", "obligations": "义务", "responsibility": "责任",
     "citizen": "公民", "citizens": "公民", "individual": "个人", "individuals": "个人", "detain": "拘留",
     "detention": "拘留", "criminal": "刑事责任", "personnel": "人员", "border": "边境 出境",
@@ -197,11 +197,6 @@ class Query:
     lexical: str  # normalised plus vocabulary expansions: what BM25 tokenises
 
 
-# in `ENGLISH` for whom and where a text applies to, yet asked of anything ("Who won the cup?");
-# "when" and "why" ask for a text's own date and purpose, and count as what is asked about
-QUESTION_WORDS = frozenset({"who", "where"})
-
-
 def normalise(question: str) -> str:
     """Full-width Latin/digits to half-width, control characters dropped, spaces collapsed."""
     text = CONTROL.sub("", question)
@@ -225,12 +220,10 @@ def expand(text: str) -> str:
 
 
 def english_content(text: str) -> list[str]:
-    """The statutory words the English vocabulary gives for `text`, question words aside (they
-    say what is asked, not about what): "Who won the chess cup?" -> []; "Who gets a reward?" ->
-    ["奖励", "表彰"]."""
+    """The statutory words the English vocabulary gives for `text`: "Who won the chess cup?" ->
+    []; "Who gets a reward?" -> ["奖励", "表彰"]."""
     lowered = text.lower()
-    return [w for k, v in ENGLISH.items() if k not in QUESTION_WORDS and k in lowered
-            and _english_word(k).search(lowered) for w in v.split()]
+    return [w for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered) for w in v.split()]
 
 
 def english_covered(text: str) -> frozenset[str]:

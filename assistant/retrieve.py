@@ -162,9 +162,8 @@ class Retriever:
         return " ".join([query.lexical, *(self.dictionary_words(query) if extra is None else extra)])
 
     def translates(self, query: Query, extra: list[str]) -> bool:
-        """Some word of an English question, question words aside, has a translation the texts
-        use, by the vocabulary or the dictionary (`extra`): "Who won the chess championship?" has
-        none."""
+        """Some word of an English question has a translation the texts use, by the vocabulary or
+        the dictionary (`extra`): "Who won the chess championship?" has none."""
         bm25 = self.index.bm25
         words = [tokenize(w) for w in english_content(query.text)]
         return bool(extra) or any(tokens and all(bm25.known(t) for t in tokens) for tokens in words)

@@ -168,3 +168,15 @@ def test_document_filter_limits_the_answer(open_page):
     ask(page, HOTLINE)
     labels = page.locator("#chat .answer .cite-label, #chat .refusal ~ .related .cite-label").all_inner_texts()
     assert labels and all(label.startswith("《重庆市反间谍工作条例》") for label in labels)
+
+
+def test_english_question_gets_english_framing_around_chinese_quotes(open_page):
+    page = open_page()
+    ask(page, "Who do I report spies to?")
+    page.locator("#chat .doc-title").filter(has_text="Under 《").first.wait_for(timeout=TIMEOUT)
+    assert page.locator("#chat .cite-label").first.inner_text().startswith("《")
+    page.locator("#sources .src-head").filter(has_text="Cited provisions").wait_for(timeout=TIMEOUT)
+    ask(page, "Who won the chess championship?")
+    page.locator("#chat .refusal").filter(has_text="Not answered").last.wait_for(timeout=TIMEOUT)
+    screenshot(page, "english-1280x800")
+    assert page.dialogs == [] and page.outside == []

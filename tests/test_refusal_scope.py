@@ -426,8 +426,7 @@ def test_homophone_slips_are_read_as_the_word_meant(assistant):
 
 @pytest.mark.parametrize("question", ["Who won the chess championship?", "Who wrote Harry Potter?",
                                       "Where is the best hotpot in town?", "Who is the president of France?"])
-def test_an_english_everyday_question_is_not_covered_by_its_question_word(assistant, question):
-    """"who" -> 人员 and "where" -> 适用 help find scope clauses, but say nothing of the topic."""
+def test_an_english_everyday_question_none_of_whose_words_the_texts_use_is_refused(assistant, question):
     from assistant.query import make_query
     retrieval = assistant.retriever.retrieve(make_query(question))
     assert not retrieval.translated and retrieval.coverage == 0.0
@@ -437,3 +436,10 @@ def test_an_english_everyday_question_is_not_covered_by_its_question_word(assist
 @pytest.mark.parametrize("question", ["Who does this apply to?", "Why was this law made?", "Who do I report spies to?"])
 def test_an_english_question_about_the_texts_is_answered(assistant, question):
     assert not assistant.ask(question).refused
+
+
+def test_where_and_who_do_not_make_a_question_about_scope(assistant):
+    """They once mapped to 适用 and 人员: "Where do I report a spy?" was answered by scope clauses."""
+    answer = assistant.ask("Where do I report a spy?")
+    assert all("适用" not in c.quote for c in answer.citations[:2])
+    assert any("举报" in c.quote for c in answer.citations[:2])
