@@ -36,7 +36,9 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?年"),
     "天数": (r"(?<!哪)几天|多少天|多少日|几个工作日|多少个工作日|how many days",
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
-    "金额": (r"多少元|多少钱|多少万|罚多少(?![天日年月])|金额是多少|具体金额|how much money|how many yuan|what amount"
+    "金额": (r"多少(?:钱|元|万|奖金|奖励金|补偿金?|赔偿金?|费用|罚款|工资|押金|租金)|罚多少(?![天日年月])|金额是多少"
+           r"|(?:奖金|补偿金?|赔偿金?|费用|罚款|押金|租金)(?:是|有|大概|一般|能有)?多少(?![天日年月个])"
+           r"|具体金额|how much money|how many yuan|what amount"
            r"|how much (?:is|are|does|do|will|would|should|must|can|could) (?:[\w'-]+ ){0,5}?"
            r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b"
            r"|how much (?:is|are|was|were) (?:it|they|that|this|those)\b",

@@ -10,7 +10,8 @@ articles of the kind the question asks for (a sanction, a purpose clause, an eff
 a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a sanction is
 asked for, an article that sanctions breaking others by citing them ("违反本条例第七条规定的，…
 罚款") ranks at least as high as the best of the articles it cites, since it rarely repeats their
-words. The best article stands; the rest are ranked again with the question's vector moved
+words; and when one such article ranks first, the best ranked of the duties it cites comes
+second: a fine is read with the rule it enforces (`duty_after_sanction`). The best article stands; the rest are ranked again with the question's vector moved
 towards the best few articles (pseudo-relevance feedback, `Retriever.feedback`), which brings up
 the provisions that restate them in other documents (default set: Recall@5 0.893 -> 0.918).
 
@@ -135,6 +136,8 @@ class Retriever:
             again = self._rank(query, moved, _zscores(*index.store.search(moved, DENSE_CANDIDATES)), lexical, filters)
             best = (hits[0].doc_id, hits[0].article, hits[0].sub)  # first, with its rescored score
             hits = sorted(again, key=lambda h: (h.doc_id, h.article, h.sub) != best)
+        if hits and "penalty" in asked_kinds(query.original):
+            hits = self.duty_after_sanction(hits)
         cosines = sorted((c for _, c in dense.values()), reverse=True)
         words = lexical[0]
         english = is_english(query.text)
@@ -147,6 +150,17 @@ class Retriever:
                          translated=translated,
                          on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
                          if cosines else 0.0)
+
+    def duty_after_sanction(self, hits: list[Hit]) -> list[Hit]:
+        """For a question about a penalty: when the best article sanctions breaking others, the
+        best ranked of the duties it cites comes right after it."""
+        first = article_key(hits[0].doc_id, hits[0].article, hits[0].sub)
+        duties = {d for d, sanctions in self.sanctions().items() if first in sanctions}
+        keyed = [(article_key(h.doc_id, h.article, h.sub), h) for h in hits]
+        duty = next((h for k, h in keyed[1:] if k in duties), None)
+        if duty is None:
+            return hits
+        return [hits[0], duty] + [h for h in hits[1:] if h is not duty]
 
     def dictionary_words(self, query: Query) -> list[str]:
         """For an English question, the dictionary's translations that the texts use of its words

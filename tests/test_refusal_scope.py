@@ -103,6 +103,9 @@ def test_asked_clauses(question, clauses):
     ("近几年国安抓了多少间谍？", None),
     ("单位发现间谍应该怎么办？", None),
     ("How much does the annual dog licence cost?", "金额"),
+    ("举报查实了能拿多少奖金？", "金额"),
+    ("罚款一般多少？", "金额"),
+    ("罚款多少天内要交？", "天数"),
     ("How fast are they supposed to fix the lift?", "期限"),  # how soon, not a speed
     ("How fast can an e-bike go?", "速度"),
     ("电动自行车最高时速是多少？", "速度"),
@@ -401,6 +404,12 @@ def test_on_topic_z():
     levels = {"zh": [0.82, 0.01], "en": [0.74, 0.02]}
     assert on_topic_z(0.86, "zh", levels) == pytest.approx(4.0)
     assert on_topic_z(0.76, "en", levels) == pytest.approx(1.0)
+
+
+def test_the_duty_a_first_ranked_sanction_enforces_comes_second(dogs):
+    from assistant.query import make_query
+    hits = dogs.retriever.retrieve(make_query("没办养犬登记，会被罚多少钱？")).hits
+    assert [h.article for h in hits[:2]] == [6, 3]  # 第六条: 违反本条例第三条规定，未办理养犬登记的，…罚款
 
 
 def test_an_article_sanctioning_a_duty_answers_for_its_penalty(dogs):
