@@ -19,6 +19,7 @@ from index.lexical import word_spans, words
 
 MAX_QUESTION_CHARS = 2000
 DATE_HAO = re.compile(r"(\d{1,2})月(\d{1,2})号")
+UNDER_NUMBER = re.compile(r"\bunder (?:the age of |age )?\d+", re.I)  # "under 16", not "under the law"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 # everyday word -> statutory words (general legal Chinese, no article-specific phrases)
@@ -159,7 +160,7 @@ ENGLISH = {
     "waste": "垃圾 废弃物", "fire": "消防 火灾", "building": "建筑物 房屋", "apartment": "住房 房屋", "flat": "住房 房屋",
     "house": "房屋 住房", "repair": "维修 修复", "repairs": "维修 修复", "food": "食品", "restaurant": "餐饮 饭店",
     "hospital": "医院 医疗机构", "doctor": "医师 医疗机构", "school": "学校", "student": "学生", "teacher": "教师",
-    "age": "周岁 年龄", "years old": "周岁", "under": "以下 未满", "passenger": "乘坐人员 乘客", "carry": "搭载 携带",
+    "age": "周岁 年龄", "years old": "周岁", "underage": "未成年人 未满", "passenger": "乘坐人员 乘客", "carry": "搭载 携带",
     "bus": "公共交通工具 公交", "subway": "公共交通工具 地铁", "metro": "公共交通工具 地铁", "taxi": "出租车",
     "property management": "物业 物业服务人 物业管理", "property manager": "物业服务人",
     "management company": "物业服务人 物业服务企业", "owner": "业主 所有人", "owners": "业主 所有人",
@@ -216,6 +217,7 @@ def expand(text: str) -> str:
              if (k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
     extra += [v for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
+    extra += ["以下 未满"] if UNDER_NUMBER.search(text) else []
     return " ".join([text, *extra]) if extra else text
 
 

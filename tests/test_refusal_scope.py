@@ -236,6 +236,12 @@ def test_spoken_dates_expand_to_written_ones():
     assert expand("4月15号是什么日子？").endswith("4月15日")
 
 
+def test_under_is_an_age_limit_only_before_a_number():
+    from assistant.query import expand
+    assert expand("Can kids under 16 ride e-bikes?").endswith("以下 未满")
+    assert "未满" not in expand("Under the anti-spy law, what must a company do?")
+
+
 LABOUR_RULES = """某市劳动报酬支付办法
 第一条　为了保障劳动者依法取得劳动报酬，制定本办法。
 第二条　用人单位应当以货币形式按月足额支付劳动者的劳动报酬，不得克扣或者无故拖欠。
