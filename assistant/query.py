@@ -215,25 +215,29 @@ def expand(text: str) -> str:
     lowered, own, spans = text.lower(), set(words(text)), word_spans(text)
     extra = [v for k, v in EVERYDAY.items()
              if (k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
-    extra += [v for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered)]
+    extra += [ENGLISH[k] for k in english_keys(text)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     extra += ["以下 未满"] if UNDER_NUMBER.search(text) else []
     return " ".join([text, *extra]) if extra else text
 
 
+def english_keys(text: str) -> list[str]:
+    """The keys of the English vocabulary that `text` contains as whole words:
+    "Can state security search me?" -> ["security", "state security", "search"]."""
+    lowered = text.lower()
+    return [k for k in ENGLISH if k in lowered and _english_word(k).search(lowered)]
+
+
 def english_content(text: str) -> list[str]:
     """The statutory words the English vocabulary gives for `text`: "Who won the chess cup?" ->
     []; "Who gets a reward?" -> ["奖励", "表彰"]."""
-    lowered = text.lower()
-    return [w for k, v in ENGLISH.items() if k in lowered and _english_word(k).search(lowered) for w in v.split()]
+    return [w for k in english_keys(text) for w in ENGLISH[k].split()]
 
 
 def english_covered(text: str) -> frozenset[str]:
     """The words of `text` that the English vocabulary translates: "Can state security search
-    me?" -> {"state", "security", "search"} (by "state security" and "search")."""
-    lowered = text.lower()
-    keys = [k for k in ENGLISH if k in lowered and _english_word(k).search(lowered)]
-    return frozenset(w for k in keys for w in re.findall(r"[a-z]+", k))
+    me?" -> {"state", "security", "search"}."""
+    return frozenset(w for k in english_keys(text) for w in re.findall(r"[a-z]+", k))
 
 
 @lru_cache(maxsize=None)

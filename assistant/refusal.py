@@ -14,7 +14,8 @@ statute's ("养狗要去哪里办证？" of a text that only says 犬 has no wor
 low coverage alone must not refuse it. Below that, a Chinese question none of whose words (place
 names aside) occur in the texts is refused, and so is any question of which at most a fifth is
 the texts' vocabulary when no provision stands out either (an English question is measured on
-its dictionary translation, which may just lack the words, so only this second rule applies).
+its dictionary translation, which may just lack the words, so only this second rule applies,
+unless no word of it translates into the texts' words at all: `Retrieval.translated`).
 Near misses (a neighbouring topic, another law) are on topic by this measure; they are caught by
 sharper signals first (`scope.outside_scope`: places, laws and everyday topics of other laws;
 `answer_type`: a figure the texts do not state).

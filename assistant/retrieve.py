@@ -11,8 +11,8 @@ a definition, a scope clause, the conditions: `answer_type.asked_kinds`). When a
 asked for, an article that sanctions breaking others by citing them ("违反本条例第七条规定的，…
 罚款") ranks at least as high as the best of the articles it cites, since it rarely repeats their
 words; and when one such article ranks first, the best ranked of the duties it cites comes
-second: a fine is read with the rule it enforces (`duty_after_sanction`). The best article stands; the rest are ranked again with the question's vector moved
-towards the best few articles (pseudo-relevance feedback, `Retriever.feedback`), which brings up
+second: a fine is read with the rule it enforces (`duty_after_sanction`). The best article
+stands; the rest are ranked again with the question's vector moved towards the best few articles (pseudo-relevance feedback, `Retriever.feedback`), which brings up
 the provisions that restate them in other documents (default set: Recall@5 0.893 -> 0.918).
 
     "涉密人员未经审批出境，单位应当怎么办？" -> hits[0] = Hit(doc_id="chongqing_tiaoli", article=13)
@@ -74,7 +74,7 @@ class Retrieval:
     dense_margin: float  # best cosine minus the mean of the top CANDIDATES
     lexical_top: float  # best BM25 score
     coverage: float  # IDF-weighted share of the question's words found in the corpus
-    translated: bool = False  # coverage measured on a translation (English question), not its own words
+    translated: bool = False  # an English question some word of which translates into the texts' words
     on_topic: float = 0.0  # best cosine in spreads above everyday questions' (`index.offtopic`)
 
 
