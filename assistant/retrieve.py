@@ -130,13 +130,14 @@ class Retriever:
         lexical = (index.bm25.scores(tokenize(searched)), index.bigram_bm25.scores(bigrams(searched)))
         filters = (prefer_docs, only_docs, skip_docs)
         dense = _zscores(*index.store.search(vector, DENSE_CANDIDATES))
-        hits = self._rank(query, vector, dense, lexical, filters)
+        wanted = asked_kinds(query.original)  # the kinds of provision asked for, found once
+        hits = self._rank(wanted, vector, dense, lexical, filters)
         if FEEDBACK_WEIGHT and len(hits) > 1:
             moved = self.feedback(vector, hits)
-            again = self._rank(query, moved, _zscores(*index.store.search(moved, DENSE_CANDIDATES)), lexical, filters)
+            again = self._rank(wanted, moved, _zscores(*index.store.search(moved, DENSE_CANDIDATES)), lexical, filters)
             best = (hits[0].doc_id, hits[0].article, hits[0].sub)  # first, with its rescored score
             hits = sorted(again, key=lambda h: (h.doc_id, h.article, h.sub) != best)
-        if hits and "penalty" in asked_kinds(query.original):
+        if hits and "penalty" in wanted:
             hits = self.duty_after_sanction(hits)
         cosines = sorted((c for _, c in dense.values()), reverse=True)
         words = lexical[0]
@@ -197,8 +198,9 @@ class Retriever:
         moved = vector + FEEDBACK_WEIGHT * centre
         return (moved / np.linalg.norm(moved)).astype(np.float32)
 
-    def _rank(self, query: Query, vector: np.ndarray, dense: dict, lexical: tuple, filters: tuple) -> list[Hit]:
-        """Articles scored as the module docstring says, best first, `diversify`d."""
+    def _rank(self, wanted: set[str], vector: np.ndarray, dense: dict, lexical: tuple, filters: tuple) -> list[Hit]:
+        """Articles scored as the module docstring says (`wanted`: the kinds of provision asked
+        for), best first, `diversify`d."""
         index, chunks = self.index, self.index.chunks
         prefer_docs, only_docs, skip_docs = filters
         words, pairs = lexical
@@ -217,7 +219,6 @@ class Retriever:
             score = z + LEXICAL_WEIGHT * words_n[i] + BIGRAM_WEIGHT * pairs_n[i]
             by_article.setdefault(chunk.article_key, []).append(
                 ChunkHit(chunk, float(score), cosine, float(words[i])))
-        wanted = asked_kinds(query.original)
         kinds = self.article_kinds() if wanted else {}
         base = {}
         for key, group in by_article.items():

@@ -129,12 +129,24 @@ def place_of(doc) -> str | None:
     return head.group(1) if head and head.group(1) not in NOT_PLACES else None
 
 
+def doc_places(corpus: Corpus) -> dict[str, str | None]:
+    """Document id -> the place it governs (`place_of`), found once per corpus: a question asks
+    for it three times (`jurisdiction`, `outside_scope`, `without_places`)."""
+    cached = _PLACES.get(corpus.hash)
+    if cached is None:
+        cached = _PLACES[corpus.hash] = {d.id: place_of(d) for d in corpus.documents}
+    return cached
+
+
+_PLACES: dict[str, dict[str, str | None]] = {}
+
+
 def corpus_places(corpus: Corpus | None) -> tuple[str, ...]:
     """The places the corpus's local documents govern that `PLACES` lacks, longest first:
     a corpus of 江城市养犬管理条例 -> ("江城",)."""
     if corpus is None:
         return ()
-    found = {place_of(d) for d in corpus.documents} - {None} - set(PLACES)
+    found = set(doc_places(corpus).values()) - {None} - set(PLACES)
     return tuple(sorted(found, key=lambda p: (-len(p), p)))
 
 
@@ -192,7 +204,7 @@ def jurisdiction(question: str, corpus: Corpus) -> tuple[frozenset[str], frozens
     if not named:
         return frozenset(), frozenset()
     named |= {PROVINCE_OF[p] for p in named if p in PROVINCE_OF}
-    places = {d.id: place_of(d) for d in corpus.documents}
+    places = doc_places(corpus)
     return (frozenset(d for d, p in places.items() if p in named),
             frozenset(d for d, p in places.items() if p and p not in named))
 
@@ -205,7 +217,7 @@ def outside_scope(question: str, corpus: Corpus) -> str | None:
     间谍怎么办？") is not, as long as the corpus has national documents that bind there too.
     """
     lowered = question.lower()
-    covered = {place_of(d) for d in corpus.documents}
+    covered = set(doc_places(corpus).values())
     national = None in covered
     for place, starts in places_named(question, corpus).items():
         if place in covered or (place in PROVINCE_OF and PROVINCE_OF[place] in covered):
