@@ -45,7 +45,7 @@ def main(argv=None) -> int:
     elif args.command == "show":
         data = assistant.show(args.reference)
         print(json.dumps(data, ensure_ascii=False, indent=2) if args.json
-              else f"{data['label']}（{data['chapter'] or ''}）\n{data['text']}")
+              else data["label"] + (f"（{data['chapter']}）" if data["chapter"] else "") + "\n" + data["text"])
     return 0
 
 

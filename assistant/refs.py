@@ -3,12 +3,18 @@
 In: text and a `Corpus`. Out: `Reference`s in order of appearance, each with its character
 span, the document it names (or None when the name is not a document of the corpus), and
 article / paragraph (款) / item (项) numbers. Chinese and Arabic numerals, full- and half-width
-brackets, "第（三）项" and "第十条（三）" are read. A bare "第X条" with no document name takes
-the document named last before it, or `default_doc`; "本条例/本办法/本法/本规定" take the document of
-that kind the text names, else `default_doc`, else the corpus's only document of that kind.
+brackets, "第（三）项" and "第十条（三）" are read, and English "Article 13, paragraph 2, item 1"
+("Art. 5-1" is 第五条之一; "Article 24(1)" is read as Article 24: whether "(1)" is a paragraph or an
+item varies between translations). A bare "第X条" with no document name takes the document named
+last before it, or `default_doc`; "本条例/本办法/本法/本规定" take the document of that kind the text
+names, else `default_doc`, else the corpus's only document of that kind. An English "Article N"
+first takes the document named right after it ("Article 24 of the Counter-Espionage Law"; a
+capitalised name of a law that is not in the corpus is an unknown document: "of the Labour Law").
 
     find_references("依照重庆条例第13条第二款第（一）项", corpus)
     -> [Reference(span=(2, 16), doc_id="chongqing_tiaoli", article=13, paragraph=2, item=1, ...)]
+    find_references("What does Article 24 of the Counter-Espionage Law say?", corpus)
+    -> [Reference(span=(10, 49), doc_id="fanjiandiefa", doc_name="Counter-Espionage Law", article=24)]
 """
 from __future__ import annotations
 
@@ -25,6 +31,12 @@ PROVISION = re.compile(
     rf"第\s*(?P<art>{NUM})\s*条(?:之(?P<sub>{NUM}))?"
     rf"(?:\s*第\s*(?P<para>{NUM})\s*款)?"
     rf"(?:\s*第\s*[（(]?\s*(?P<item>{NUM})\s*[）)]?\s*项|\s*[（(]\s*(?P<item2>{NUM})\s*[）)](?!\s*[条款]))?")
+ENGLISH_PROVISION = re.compile(
+    r"\b(?:article|art\.)\s*(?P<art>\d+)(?:-(?P<sub>\d+))?(?:\s*\(\d+\))?"
+    r"(?:,?\s*(?:paragraph|para\.)\s*(?P<para>\d+))?(?:,?\s*(?:item|point)\s*\(?(?P<item>\d+)\)?)?", re.I)
+OF_DOCUMENT = re.compile(r"\s*,?\s*(?:of|in|under)\s+(?:the\s+)?", re.I)
+ENGLISH_LAW = re.compile(r"(?:(?:PRC|People's|[A-Z][\w'’-]*)\s+(?:(?:of|on|for|and|the)\s+)*)+"
+                         r"(?:Law|Regulations?|Measures|Provisions|Rules|Code|Act|Constitution)\b")
 TITLE_IN_BRACKETS = re.compile(r"《([^《》]{1,60})》")
 KINDS = ("实施细则", "实施办法", "条例", "办法", "规定", "细则", "决定", "法")
 LAW_NAME_BEFORE = re.compile(rf"([\u4e00-\u9fff]{{1,30}}?(?:{'|'.join(KINDS)}))\s*$")
@@ -141,7 +153,33 @@ def find_references(text: str, corpus: Corpus, default_doc: str | None = None) -
         except ValueError:
             continue
         refs.append(Reference((start, m.end()), doc_id, name, article, sub, para, item))
-    return refs
+    for m in ENGLISH_PROVISION.finditer(text):
+        after = _english_document_after(text, m.end(), mentions)
+        if after:
+            doc_id, name, end = after
+            start = m.start()
+        else:
+            doc_id, name, start = _document_for(text, m.start(), mentions, ends, corpus, known,
+                                                default_doc, unknown)
+            end = m.end()
+        refs.append(Reference((start, end), doc_id, name, int(m.group("art")),
+                              int(m.group("sub") or 0), int(m.group("para")) if m.group("para") else None,
+                              int(m.group("item")) if m.group("item") else None))
+    return sorted(refs, key=lambda r: r.span)
+
+
+def _english_document_after(text: str, pos: int, mentions) -> tuple[str | None, str, int] | None:
+    """(doc_id, name, end of the name) of the document named right after an English "Article N":
+    "… of the Counter-Espionage Law" -> ("fanjiandiefa", "Counter-Espionage Law", …), "… of the
+    Labour Law" -> (None, "Labour Law", …)."""
+    of = OF_DOCUMENT.match(text, pos)
+    if not of:
+        return None
+    named = next(((doc_id, name, end) for start, end, doc_id, name in mentions if start == of.end()), None)
+    if named:
+        return named
+    law = ENGLISH_LAW.match(text, of.end())
+    return (None, law.group(), law.end()) if law else None
 
 
 def _self_document(self_name: str, corpus: Corpus, known: list[str], default_doc: str | None,

@@ -73,8 +73,9 @@ class Assistant:
         refs = find_references(text, self.corpus, context_doc or doc_id)
         if not refs and context_doc and context_article:
             refs = follow_up_references(text, context_doc, context_article)
+        refs, others = self._bare_resolved(text, refs, top_k)
         if refs and all(r.doc_id for r in refs):
-            return self._direct(question, refs, top_k)
+            return self._direct(question, refs, others)
         if any(r.doc_name and r.doc_id is None for r in refs):
             unknown = next(r.doc_name for r in refs if r.doc_name and r.doc_id is None)
             return refuse(question, self.corpus, [], f"《{unknown}》 is not in the corpus")
@@ -97,6 +98,40 @@ class Assistant:
             answer = compose(question, self.corpus, hits, top_k, MIN_RATIO)
         return with_ranking(replace(answer, read_as=read if read != text else None), hits)
 
+    def _bare_resolved(self, question: str, refs: list[Reference],
+                       top_k: int) -> tuple[list[Reference], list[Reference]]:
+        """References with a bare "第九条" (no document named, none from context) resolved, and
+        those left over: to the corpus's only document; else to each document that has that
+        article (of a place the question names, when one has it), at most `top_k`, best ranked
+        for the question first; the rest are left over (related reading). InputError when no
+        document has it: "第九十九条规定了什么？" is not answered with 第九条."""
+        if not any(r.doc_id is None and r.doc_name is None for r in refs):
+            return refs, []
+        docs = self.corpus.documents
+        out, others = [], []
+        for ref in refs:
+            if ref.doc_id or ref.doc_name:
+                out.append(ref)
+                continue
+            if len(docs) == 1:
+                out.append(replace(ref, doc_id=docs[0].id))
+                continue
+            having = [d.id for d in docs if d.article(ref.article, ref.sub)]
+            if not having:
+                longest = max(docs, key=lambda d: len(d.articles))
+                label = citation_label("", ref.article, ref.sub)[2:]
+                raise InputError(f"no document in the corpus has {label} (the longest, 《{longest.title}》, "
+                                 f"has {len(longest.articles)} articles); name the document, e.g. 《{docs[0].title}》{label}")
+            local, _ = jurisdiction(question, self.corpus)
+            having = [d for d in having if d in local] or having
+            if len(having) > top_k:
+                ranked = [h.doc_id for h in self.retriever.retrieve(make_query(question)).hits
+                          if (h.article, h.sub) == (ref.article, ref.sub)]
+                having = sorted(having, key=lambda d: ranked.index(d) if d in ranked else len(ranked))
+            out += [replace(ref, doc_id=d) for d in having[:top_k]]
+            others += [replace(ref, doc_id=d) for d in having[top_k:]]
+        return out, others
+
     def _figure_first(self, question: str, hits: list) -> tuple[list, str | None]:
         """For a question that asks for a figure (years, days, yuan; `answer_type`): the hits
         with the articles among the best `FIGURE_DEPTH` that state such a figure moved to the
@@ -111,14 +146,16 @@ class Assistant:
             return hits, f"the question asks for a figure ({kind}) that the closest provisions do not state"
         return stating + [h for h in hits if h not in stating], None
 
-    def _direct(self, question: str, refs: list[Reference], top_k: int) -> Answer:
-        """A question that names provisions: quote them, no retrieval."""
-        citations = []
-        for ref in refs[:max(top_k, len(refs))]:
+    def _direct(self, question: str, refs: list[Reference], others: list[Reference] = ()) -> Answer:
+        """A question that names provisions: quote them, no retrieval; `others` (the same
+        article of further documents) become related reading."""
+        def quoted(ref: Reference):
             text = self.provision(ref)  # raises InputError when it does not exist
-            citations.append(cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph,
-                                  ref.item, text, 1.0))
-        return Answer(question, False, answer_text(question, citations), tuple(citations),
+            return cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph, ref.item, text, 1.0)
+
+        citations = [quoted(ref) for ref in refs]
+        related = tuple(quoted(ref) for ref in others[:3])
+        return Answer(question, False, answer_text(question, citations), tuple(citations), related,
                       ranking=tuple((c.doc_id, c.article) for c in citations))
 
     def provision(self, ref: Reference) -> str:
@@ -142,6 +179,8 @@ class Assistant:
         if not refs:
             raise InputError(f"no provision reference in {text[:40]!r}; write e.g. 重庆条例第十三条")
         ref = refs[0]
+        if ref.doc_id is None and ref.doc_name is None and len(self.corpus.documents) == 1:
+            ref = replace(ref, doc_id=self.corpus.documents[0].id)
         if ref.doc_id is None:
             raise InputError(f"unknown document {ref.doc_name or '(none named)'!r}; documents: "
                              + ", ".join(d.title for d in self.corpus.documents))
