@@ -10,6 +10,7 @@ last clause ("我到重庆出差几天，条例管我吗？" asks nothing about 
 
     asked_figure("脱密期一般是几年？") -> "年数";  states_figure("年数", "…脱密期内履行…义务…") -> False
     asked_figure("国安传唤最长能问多长时间？") -> "期限";  states_figure("期限", "…不得超过八小时…") -> True
+    asked_figure("被违法辞退能拿多少赔偿？") -> "金额";  states_figure("金额", "…经济补偿标准的二倍…") -> True
 
 A question can also ask for a kind of provision: what befalls someone who breaks a rule (a
 penalty: answered by provisions that impose one, in a 法律责任 chapter or not), why and on what
@@ -36,13 +37,13 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?年"),
     "天数": (r"(?<!哪)几天|多少天|多少日|几个工作日|多少个工作日|how many days",
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
-    "金额": (r"多少(?:钱|元|万|奖金|奖励金|补偿金?|赔偿金?|费用|罚款|工资|押金|租金)|罚多少(?![天日年月])|金额是多少"
+    "金额": (r"多少(?:钱|元|万|奖金|奖励金|补偿金?|赔偿金?|费用|罚款|工资|押金|租金|养老金|退休金|津贴|补贴|抚恤金|违约金)|罚多少(?![天日年月])|金额是多少"
            r"|(?:奖金|补偿金?|赔偿金?|费用|罚款|押金|租金)(?:是|有|大概|一般|能有)?多少(?![天日年月个])"
            r"|具体金额|how much money|how many yuan|what amount"
            r"|how much (?:is|are|does|do|will|would|should|must|can|could) (?:[\w'-]+ ){0,5}?"
            r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b"
            r"|how much (?:is|are|was|were) (?:it|they|that|this|those)\b",
-           rf"{NUMBER}\s*(?:万)?元"),
+           rf"{NUMBER}\s*(?:万)?元|{NUMBER}\s*倍|(?:{NUMBER}|半)\s*个月(?:的)?工资|百分之{NUMBER}"),  # or a formula
     "速度": (r"时速|最高车速|最高速度|速度是多少|开多快|top speed|maximum speed|speed limit"
            r"|how fast (?:can|may|could|is|are) (?:[\w'-]+ ){0,4}?(?:go|ride|drive|travel)\b",
            rf"{NUMBER}\s*(?:公里|千米|km)"),

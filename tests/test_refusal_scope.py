@@ -112,6 +112,7 @@ def test_asked_clauses(question, clauses):
     ("What percentage of my salary goes to social insurance?", "比例"),
     ("If I report a spy, how much will I be rewarded?", None),
     ("Do we pay a garbage fee, and how much is it?", "金额"),  # no figure word: a reward may be an honour
+    ("退休以后每个月能领多少养老金？", "金额"),
 ])
 def test_asked_figure(question, kind):
     assert asked_figure(question) == kind
@@ -126,6 +127,14 @@ def test_a_fine_is_not_the_amount_of_a_fee():
 def test_a_fee_question_is_refused_when_the_closest_articles_state_only_fines(dogs):
     assert dogs.ask("狗狗登记一年要交多少钱？").refused
     assert not dogs.ask("没给狗办登记，罚多少钱？").refused
+
+
+def test_an_amount_may_be_stated_as_a_formula():
+    """Compensation is often a multiple or months of pay, not a sum in yuan."""
+    assert states_figure("金额", "依照本法第四十七条规定的经济补偿标准的二倍向劳动者支付赔偿金。")
+    assert states_figure("金额", "每满一年支付一个月工资的标准向劳动者支付；不满六个月的，向劳动者支付半个月工资的经济补偿。")
+    assert not states_figure("金额", "处违法所得一倍以上五倍以下的罚款。", fines=False)
+    assert not states_figure("金额", "给劳动者造成损害的，应当承担赔偿责任。")
 
 
 def test_states_figure_of_speed_and_share():
