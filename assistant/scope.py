@@ -79,7 +79,11 @@ TOPIC_LAWS = {
     "民法典": r"离婚|结婚|彩礼|遗产|继承|遗嘱|抚养费|赡养|divorce|\binherit|testament|\bwills\b|"
               r"(?:'s|\bno|\ba|\bmy|\bhis|\bher|\btheir|written|\blast) will\b(?!\s+(?:be|not|i|you|he|she|it|we|they)\b)",  # not "Will I …?"
     "出境入境管理法": r"签证|visa",
-    "护照法": r"护照|passport",
+    # the passport law governs getting one, not who may check or hold it (查验, 扣押 证件)
+    "护照法": r"(?:办|申请|申领|补办|换发|更换|续|丢|遗失|过期)[^，,。？?]{0,4}护照"
+             r"|护照[^，,。？?]{0,6}(?:办理|申请|补办|换发|丢|遗失|过期|有效期|多久)"
+             r"|\b(?:apply|applying|renew|renewing|lost|replace|get|getting|issue|issued)\b[^.?!,]{0,20}passport"
+             r"|passport[^.?!,]{0,20}(?:application|renewal|expire|expired|expiry|lost|stolen)",
     "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|交通事故|driving licen[cs]e|traffic accident",
     "个人所得税法": r"个人所得税|个税|income tax",
     "劳动合同法": r"劳动合同|竞业限制|加班费|拖欠工资|employment contract|non-compete",

@@ -41,7 +41,8 @@ def cache_dir() -> Path:
 
 
 def run(main) -> None:
-    """Call main(); project errors and bad input become one stderr line and exit code 2."""
+    """Call main(); project errors and bad input become one stderr line and exit code 2; a closed
+    pipe (`python -m assistant ask … | head -1`) ends it quietly with 141, as `cat` would."""
     try:
         code = main()
     except RegQAError as exc:
@@ -50,4 +51,7 @@ def run(main) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         code = 130
+    except BrokenPipeError:  # the reader went away (`… | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        code = 141
     sys.exit(code or 0)

@@ -100,6 +100,14 @@ def test_cli_empty_question_exits_2_with_one_line():
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
+def test_cli_output_into_a_closed_pipe_ends_quietly():
+    """`python -m assistant show … | head -1`: the reader goes away while we still write."""
+    reader_gone = ("import sys\nfrom index.cli_common import run\n"
+                   "def main():\n    print('x' * 100_000)\n    raise BrokenPipeError\nrun(main)\n")
+    result = subprocess.run([sys.executable, "-c", reader_gone], capture_output=True, text=True)
+    assert result.returncode == 141 and result.stderr == ""
+
+
 def test_follow_up_paragraph_resolves_from_context(assistant):
     answer = assistant.ask("那第二款呢？", context_doc="chongqing_tiaoli", context_article=13)
     assert labels(answer) == ["《重庆市反间谍工作条例》第十三条第二款"]

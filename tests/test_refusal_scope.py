@@ -60,6 +60,10 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("Do we need an assessment before sending personal data to our head office abroad?", "数据安全法"),
     ("关键信息基础设施要用哪些商用密码标准？", "密码法"),
     ("重庆发现间谍怎么办？", None),
+    ("护照丢了怎么补办？", "护照法"),  # getting a passport is the passport law's
+    ("How do I renew my passport?", "护照法"),
+    ("Can state security officers stop me and check my passport?", None),  # checking one is not
+    ("单位扣押我的身份证和护照合法吗？", None),
 ])
 def test_outside_scope(corpus, question, outside):
     assert outside_scope(question, corpus) == outside
