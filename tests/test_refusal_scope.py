@@ -64,6 +64,9 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("How do I renew my passport?", "护照法"),
     ("Can state security officers stop me and check my passport?", None),  # checking one is not
     ("单位扣押我的身份证和护照合法吗？", None),
+    ("My flight was delayed by five hours. How much will the airline pay me?", "民用航空法"),
+    ("航班延误了能要求赔偿吗？", "民用航空法"),
+    ("Can state security officers stop me before my flight?", None),  # a flight, not its delay
 ])
 def test_outside_scope(corpus, question, outside):
     assert outside_scope(question, corpus) == outside
