@@ -22,7 +22,7 @@ from index.build import Index, default_index_dir, ensure_index, load_index
 from index.embed_model import load_model
 
 from .answer_type import asked_figure, asked_kinds, states_figure
-from .compose import Answer, answer_text, cite, compose, refuse, with_ranking
+from .compose import Answer, answer_text, cite, compose, provision_text, refuse, with_ranking
 from .query import EVERYDAY, MAX_QUESTION_CHARS, make_query, normalise
 from .refs import Reference, find_references, named_documents
 from .refusal import DEFAULT_POLICY, RefusalPolicy
@@ -116,12 +116,10 @@ class Assistant:
             if len(docs) == 1:
                 out.append(replace(ref, doc_id=docs[0].id))
                 continue
-            having = [d.id for d in docs if d.article(ref.article, ref.sub)]
+            having = [d.id for d in docs if provision_text(self.corpus, d.id, ref.article, ref.sub,
+                                                           ref.paragraph, ref.item) is not None]
             if not having:
-                longest = max(docs, key=lambda d: len(d.articles))
-                label = citation_label("", ref.article, ref.sub)[2:]
-                raise InputError(f"no document in the corpus has {label} (the longest, 《{longest.title}》, "
-                                 f"has {len(longest.articles)} articles); name the document, e.g. 《{docs[0].title}》{label}")
+                raise InputError(self._nowhere(ref))
             local, _ = jurisdiction(question, self.corpus)
             having = [d for d in having if d in local] or having
             if len(having) > top_k:
@@ -131,6 +129,20 @@ class Assistant:
             out += [replace(ref, doc_id=d) for d in having[:top_k]]
             others += [replace(ref, doc_id=d) for d in having[top_k:]]
         return out, others
+
+    def _nowhere(self, ref: Reference) -> str:
+        """Why no document has a bare reference: "no document in the corpus has 第九十九条 (the
+        longest, 《…》, has 71 articles)", or for 第九条第三款 how many paragraphs the 第九条 have."""
+        docs = self.corpus.documents
+        label = citation_label("", ref.article, ref.sub, ref.paragraph, ref.item)[2:]
+        articles = [a for d in docs if (a := d.article(ref.article, ref.sub))]
+        if articles:
+            why = (f"{len(articles)} document(s) have {articles[0].label}, with at most "
+                   f"{max(len(a.paragraphs) for a in articles)} paragraph(s)")
+        else:
+            longest = max(docs, key=lambda d: len(d.articles))
+            why = f"the longest, 《{longest.title}》, has {len(longest.articles)} articles"
+        return f"no document in the corpus has {label} ({why})"
 
     def _figure_first(self, question: str, hits: list) -> tuple[list, str | None]:
         """For a question that asks for a figure (years, days, yuan; `answer_type`): the hits
@@ -160,7 +172,6 @@ class Assistant:
 
     def provision(self, ref: Reference) -> str:
         """Canonical text of the referenced provision, or InputError saying what exists."""
-        from .compose import provision_text
         doc = self.corpus.document(ref.doc_id)
         art = doc.article(ref.article, ref.sub)
         if art is None:

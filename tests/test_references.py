@@ -65,6 +65,8 @@ def test_a_bare_article_is_quoted_from_the_documents_that_have_it(assistant):
 def test_a_bare_article_no_document_has_is_an_error(assistant):
     with pytest.raises(InputError, match="no document in the corpus has 第九十九条"):
         assistant.ask("第九十九条规定了什么？")
+    with pytest.raises(InputError, match=r"has 第九条第三款 \(4 document\(s\) have 第九条, with at most 2"):
+        assistant.ask("第九条第三款是什么？")
 
 
 def test_a_bare_article_of_a_one_document_corpus_is_that_documents(one_document):
