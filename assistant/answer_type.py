@@ -31,14 +31,16 @@ import re
 from .query import is_english
 
 NUMBER = r"[0-9０-９零〇一二三四五六七八九十百千万两]+"
+MONEY = ("奖金|奖励金|补偿金?|赔偿金?|费用|罚款|工资|押金|租金|养老金|退休金|津贴|补贴|抚恤金|违约金"
+         "|学费|抚养费|赡养费|生活费|医药费|保险费")  # sums a question may ask "多少" of
 # kind of figure -> (how a question asks for it, how a provision states it)
 FIGURES = {
     "年数": (r"(?<![近这前后])几年|多少年|哪一年|哪年|how many years|which year|what year",
            rf"{NUMBER}\s*(?:个)?年"),
     "天数": (r"(?<!哪)几天|多少天|多少日|几个工作日|多少个工作日|how many days",
            rf"{NUMBER}\s*(?:个)?(?:工作日|日|天)"),
-    "金额": (r"多少(?:钱|元|万|奖金|奖励金|补偿金?|赔偿金?|费用|罚款|工资|押金|租金|养老金|退休金|津贴|补贴|抚恤金|违约金)|罚多少(?![天日年月])|金额是多少"
-           r"|(?:奖金|补偿金?|赔偿金?|费用|罚款|押金|租金)(?:是|有|大概|一般|能有)?多少(?![天日年月个])"
+    "金额": (rf"多少(?:钱|元|万|{MONEY})|罚多少(?![天日年月])|金额是多少"
+           rf"|(?:{MONEY})(?:是|有|大概|一般|能有|收|交|给|付|要|该)?多少(?![天日年月个])"
            r"|具体金额|how much money|how many yuan|what amount"
            r"|how much (?:is|are|does|do|will|would|should|must|can|could) (?:[\w'-]+ ){0,5}?"
            r"(?:cost|costs|fee|fees|fine|fines|fined|charge|charged|price|pay|paid|rent|compensation)\b"

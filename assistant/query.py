@@ -99,6 +99,19 @@ EVERYDAY = {
     "偷东西": "盗窃", "网红": "广告 推荐 宣传", "主播": "广告 推荐 宣传", "代言": "广告 推荐", "摔倒": "人身伤害 安全",
     "滑倒": "人身伤害 安全", "受伤": "人身伤害 受伤", "骨折": "人身伤害", "起火": "缺陷 损害 火灾",
     "消协": "消费者协会", "验货": "检验 查验",
+    # public order and the home: what neighbours, victims and onlookers say for what the statutes name
+    "打架": "殴打 斗殴 伤害", "打人": "殴打 伤害", "动手": "殴打", "被打": "殴打 伤害", "揍": "殴打",
+    "打伤": "殴打 伤害", "私了": "调解 和解", "偷": "盗窃", "小偷": "盗窃", "扒手": "盗窃",
+    "吵闹": "噪声 干扰他人正常生活", "扰民": "噪声 干扰他人正常生活", "音响": "噪声", "广场舞": "噪声",
+    "赌钱": "赌博", "麻将": "赌博", "打牌": "赌博", "彩头": "赌博 赌资", "造谣": "捏造 事实 诽谤 谣言",
+    "骂人": "侮辱", "辱骂": "侮辱", "骂": "侮辱", "喝醉": "醉酒", "酒疯": "醉酒", "家暴": "家庭暴力",
+    "同居": "共同生活", "报案": "报案 控告", "关起来": "拘留 限制人身自由", "保护令": "人身安全保护令",
+    "宠物": "动物 宠物",
+    # children: what parents and teachers say
+    "外出打工": "外出务工 委托 照护", "出去打工": "外出务工 委托 照护", "留守": "外出务工 委托 照护",
+    "带孩子": "照护 监护", "一个人在家": "无人看护", "独自在家": "无人看护", "反锁": "无人看护",
+    "童工": "未满十六周岁 招用", "雇": "招用 雇佣", "P图": "损害形象", "删掉": "删除", "霸凌": "欺凌",
+    "网瘾": "沉迷网络", "防沉迷": "沉迷网络", "体罚": "体罚 变相体罚", "补课": "补课 集体补课",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -174,7 +187,7 @@ ENGLISH = {
     "battery": "蓄电池 电池", "elevator": "电梯", "lift": "电梯", "stairs": "楼梯间 楼梯", "stairwell": "楼梯间 疏散通道",
     "corridor": "疏散通道 公共门厅", "hallway": "公共门厅 疏散通道", "parking": "停放 停车", "park": "停放 停车 公园",
     "licence plate": "号牌", "license plate": "号牌", "number plate": "号牌", "register": "登记", "registration": "登记",
-    "dog": "犬 犬只", "dogs": "犬 犬只", "cat": "猫", "pet": "宠物 犬只", "leash": "犬链", "bite": "伤害", "bitten": "伤害",
+    "dog": "犬 犬只 动物", "dogs": "犬 犬只 动物", "cat": "猫", "pet": "宠物 犬只 动物", "leash": "犬链", "bite": "伤害", "bitten": "伤害",
     "vaccine": "免疫 疫苗", "vaccination": "免疫 疫苗", "neighbour": "他人 相邻", "neighbor": "他人 相邻",
     "noise": "噪声", "smoking": "吸烟", "smoke": "吸烟", "garbage": "垃圾 生活垃圾", "rubbish": "垃圾 生活垃圾",
     "waste": "垃圾 废弃物", "fire": "消防 火灾", "building": "建筑物 房屋", "apartment": "住房 房屋", "flat": "住房 房屋",
@@ -214,6 +227,11 @@ ENGLISH = {
     "breakdown": "故障", "red light": "交通信号灯 红灯", "speeding": "超速 时速", "speed limit": "最高时速 时速",
     "points": "记分", "expressway": "高速公路", "highway": "高速公路 公路", "motorway": "高速公路",
     "ambulance": "救护车", "hit-and-run": "逃逸", "towed": "拖移", "annual inspection": "安全技术检验",
+    "fight": "殴打 斗殴", "fighting": "殴打 斗殴", "beat": "殴打", "beats": "殴打", "hit": "殴打",
+    "steal": "盗窃", "stole": "盗窃", "stolen": "盗窃", "theft": "盗窃", "shoplifting": "盗窃",
+    "gamble": "赌博", "gambling": "赌博", "rumour": "谣言 诽谤", "rumor": "谣言 诽谤", "insult": "侮辱",
+    "domestic violence": "家庭暴力", "protection order": "人身安全保护令", "barks": "噪声 干扰 动物",
+    "barking": "噪声 干扰 动物", "lunged": "恐吓 伤害", "attacked": "殴打 伤害", "animal": "动物",
 }
 
 

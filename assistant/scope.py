@@ -75,7 +75,8 @@ LAWS = {
 # corpus ("商业秘密被竞争对手偷了" is 反不正当竞争法's even where the texts list 商业秘密 among secrets).
 # Words a consumer, tenancy or traffic text would also answer (虚假宣传, 盗版, 过期食品) are not here.
 TOPIC_LAWS = {
-    "刑法": r"判(?:几|多少)年|最高判|判多久|量刑|prison sentence|years in prison",
+    "刑法": r"判(?:几|多少)年|最高判|判多久|量刑|刑事责任年龄|几岁.{0,6}(?:坐牢|判刑|负刑事责任)"
+          r"|prison sentence|years in prison|age of criminal responsibility",
     "民法典": r"离婚|结婚|彩礼|遗产|继承|遗嘱|抚养费|赡养|divorce|\binherit|testament|\bwills\b|"
               r"(?:'s|\bno|\ba|\bmy|\bhis|\bher|\btheir|written|\blast) will\b(?!\s+(?:be|not|i|you|he|she|it|we|they)\b)",  # not "Will I …?"
     "出境入境管理法": r"签证|visa",
@@ -84,7 +85,7 @@ TOPIC_LAWS = {
              r"|护照[^，,。？?]{0,6}(?:办理|申请|补办|换发|丢|遗失|过期|有效期|多久)"
              r"|\b(?:apply|applying|renew|renewing|lost|replace|get|getting|issue|issued)\b[^.?!,]{0,20}passport"
              r"|passport[^.?!,]{0,20}(?:application|renewal|expire|expired|expiry|lost|stolen)",
-    "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|交通事故|driving licen[cs]e|traffic accident",
+    "道路交通安全法": r"驾驶证|驾照|扣分|酒驾|醉驾|交通事故|driving licen[cs]e|traffic accident|drunk[- ]driving|drink[- ]driving",
     "个人所得税法": r"个人所得税|个税|income tax",
     "劳动合同法": r"劳动合同|竞业限制|加班费|拖欠工资|employment contract|non-compete",
     "公务员法": r"公务员|civil servant",

@@ -67,6 +67,8 @@ def test_jurisdiction_keeps_national_texts_and_drops_other_provinces(corpus):
     ("My flight was delayed by five hours. How much will the airline pay me?", "民用航空法"),
     ("航班延误了能要求赔偿吗？", "民用航空法"),
     ("Can state security officers stop me before my flight?", None),  # a flight, not its delay
+    ("孩子13岁把同学打成重伤，法律规定几岁开始要坐牢？", "刑法"),  # the age of criminal responsibility
+    ("泄露国家秘密会坐牢吗？", None),  # the texts impose criminal liability themselves
 ])
 def test_outside_scope(corpus, question, outside):
     assert outside_scope(question, corpus) == outside
@@ -120,6 +122,8 @@ def test_asked_clauses(question, clauses):
     ("If I report a spy, how much will I be rewarded?", None),
     ("Do we pay a garbage fee, and how much is it?", "金额"),  # no figure word: a reward may be an honour
     ("退休以后每个月能领多少养老金？", "金额"),
+    ("离婚后他爸每个月应该给多少抚养费？", "金额"),
+    ("公立高中一年学费收多少才算合理？", "金额"),
 ])
 def test_asked_figure(question, kind):
     assert asked_figure(question) == kind
