@@ -53,6 +53,8 @@ FIGURES = {
            rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),
     "比例": (r"百分之几|百分之多少|多少比例|比例是多少|什么比例|what percentage|what percent|what proportion",
            rf"百分之{NUMBER}|{NUMBER}\s*[%％]|{NUMBER}\s*成(?![年员立])"),
+    "年龄": (r"多少岁|几岁|多大(?:年龄|年纪)|年龄是多少|what age|how old (?:do|does|must|should|is|are)",
+           rf"{NUMBER}\s*(?:周)?岁"),
 }
 CLAUSE_END = re.compile(r"([，,；;。！!？?]|\.(?=\s|$))")  # an English full stop ends a clause, a decimal point not
 FINE_CLAUSE = re.compile(r"(?<=[，,；;。])")

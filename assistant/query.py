@@ -112,6 +112,14 @@ EVERYDAY = {
     "带孩子": "照护 监护", "一个人在家": "无人看护", "独自在家": "无人看护", "反锁": "无人看护",
     "童工": "未满十六周岁 招用", "雇": "招用 雇佣", "P图": "损害形象", "删掉": "删除", "霸凌": "欺凌",
     "网瘾": "沉迷网络", "防沉迷": "沉迷网络", "体罚": "体罚 变相体罚", "补课": "补课 集体补课",
+    # family and inheritance: what spouses, parents and heirs say
+    "领证": "结婚登记 结婚证", "领结婚证": "结婚登记", "彩礼": "借婚姻索取财物 婚姻自由", "婚前": "婚前财产 一方的财产",
+    "房本": "财产 所有", "抚养权": "直接抚养 抚养", "判给谁": "直接抚养 抚养", "跟谁": "直接抚养 抚养",
+    "看孩子": "探望", "探视": "探望", "领养": "收养", "养子": "养子女 收养", "孙子": "孙子女 代位继承",
+    "孙女": "孙子女 代位继承", "赶出": "遗弃 虐待", "不管不顾": "遗弃 不尽赡养义务", "嫁出去": "子女 继承权",
+    "手写": "自书遗嘱 亲笔书写", "打印": "打印遗嘱", "不要遗产": "放弃继承", "分遗产": "遗产分割 继承",
+    "老人": "老年人 赡养", "养老": "赡养", "分居": "分居 感情确已破裂", "冷静期": "离婚冷静期 三十日",
+    "出轨": "与他人同居 过错", "小三": "与他人同居 重婚", "外遇": "与他人同居",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -232,6 +240,12 @@ ENGLISH = {
     "gamble": "赌博", "gambling": "赌博", "rumour": "谣言 诽谤", "rumor": "谣言 诽谤", "insult": "侮辱",
     "domestic violence": "家庭暴力", "protection order": "人身安全保护令", "barks": "噪声 干扰 动物",
     "barking": "噪声 干扰 动物", "lunged": "恐吓 伤害", "attacked": "殴打 伤害", "animal": "动物",
+    "divorce": "离婚", "divorced": "离婚", "marriage": "婚姻 结婚", "married": "结婚 婚姻", "marry": "结婚",
+    "wedding": "结婚", "pregnant": "怀孕 怀孕期间", "custody": "直接抚养 抚养", "child support": "抚养费",
+    "adopt": "收养", "adoption": "收养", "adopted": "收养", "stepson": "继子女", "stepdaughter": "继子女",
+    "stepchild": "继子女", "inherit": "继承", "inheritance": "继承 遗产", "estate": "遗产", "heir": "继承人",
+    "heirs": "继承人", "wills": "遗嘱", "testament": "遗嘱", "grandmother": "祖父母", "grandfather": "祖父母",
+    "grandparents": "祖父母", "grandchild": "孙子女", "grandson": "孙子女", "granddaughter": "孙子女",
 }
 
 
@@ -258,7 +272,8 @@ def expand(text: str) -> str:
     "从哪天起" -> 从 / 哪 / 天起, yet "从哪天" is meant)."""
     lowered, own, spans = text.lower(), set(words(text)), word_spans(text)
     extra = [v for k, v in EVERYDAY.items()
-             if (k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
+             if (_english_word(k).search(lowered) if k.isascii() else  # "app", not in "happen"
+                 k in own if len(k) == 1 else within_words(k, text, spans) if len(k) == 2 else k in text)]
     extra += [ENGLISH[k] for k in english_keys(text)]
     extra += [f"{m}月{d}日" for m, d in DATE_HAO.findall(text)]  # spoken "11月1号", written "11月1日"
     extra += ["以下 未满"] if UNDER_NUMBER.search(text) else []
@@ -286,8 +301,9 @@ def english_covered(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _english_word(key: str) -> re.Pattern:
-    """`key` as whole words: "fine" matches in "a fine of", not in "define"."""
-    return re.compile(rf"\b{re.escape(key)}\b")
+    """`key` as whole words, between anything but Latin letters and digits: "fine" matches in
+    "a fine of", not in "define"; "app" in "这个app收集", not in "happen"."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])")
 
 
 def within_words(key: str, text: str, spans: list[tuple[int, int]]) -> bool:

@@ -147,7 +147,7 @@ class Retriever:
                          dense_top=cosines[0] if cosines else 0.0,
                          dense_margin=float(cosines[0] - np.mean(cosines)) if cosines else 0.0,
                          lexical_top=float(words.max()) if len(words) else 0.0,
-                         coverage=self.coverage(query) if translated or not english else 0.0,
+                         coverage=self.coverage(query, extra) if translated or not english else 0.0,
                          translated=translated,
                          on_topic=on_topic_z(cosines[0], "en" if english else "zh", index.params["offtopic"])
                          if cosines else 0.0)
@@ -239,14 +239,16 @@ class Retriever:
             hits.append(Hit(c.doc_id, c.article, c.sub, score, tuple(group)))
         return diversify(sorted(hits, key=lambda h: -h.score), DOC_DIVERSITY)
 
-    def coverage(self, query: Query) -> float:
+    def coverage(self, query: Query, extra: list[str] = ()) -> float:
         """Share of the question's information that the corpus's vocabulary contains: its words
         weighted by their IDF in general Chinese (jieba's table), so a specific word the texts
         never use ("护照") weighs more than a common one ("申请"). An everyday word counts as known
         when a statutory word the vocabulary maps it to is (`known`: "国安" -> 国家安全机关). Place
         names do not count: they say where, not what ("明天重庆会下雨吗" is not covered by a text
-        about 重庆). English questions are measured on their Chinese expansion."""
-        source = query.lexical if is_english(query.text) else query.text
+        about 重庆). English questions are measured on their Chinese expansion, the vocabulary's
+        words and the dictionary's (`extra`, `dictionary_words`): "My wife is pregnant and I want
+        a divorce" is covered by a text that says 怀孕 and 离婚, words the vocabulary lacks."""
+        source = " ".join([query.lexical, *extra]) if is_english(query.text) else query.text
         tokens = [t for t in set(tokenize(source)) if not t.isascii() and t.rstrip("省市") not in PLACES]
         if not tokens:
             return 0.0

@@ -104,6 +104,7 @@ TOPIC_LAWS = {
     "医疗纠纷预防和处理条例": r"医疗事故|医疗纠纷|医闹|medical malpractice|medical dispute",
     "不动产登记暂行条例": r"房产证|不动产权证|产权证|过户|property certificate|title deed",
     "保险法": r"理赔|保单|保险公司|insurance claim|insurance company",
+    "住房公积金管理条例": r"公积金|housing provident fund",
     "就业促进法": r"就业歧视|招聘歧视|employment discrimination",
     "治安管理处罚法": r"赌博|嫖娼|吸毒|gambling",
     "民用航空法": r"航班(?:延误|取消)|机票.{0,2}(?:退|改签)|改签|托运行李|行李(?:丢|损坏)|airline"

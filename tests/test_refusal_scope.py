@@ -236,6 +236,12 @@ def test_one_character_everyday_words_expand_only_as_words():
     assert "拘留" in expand("被抓了怎么办？")
 
 
+def test_latin_everyday_words_expand_only_as_whole_words():
+    from assistant.query import EVERYDAY, expand
+    assert EVERYDAY["app"] not in expand("What will happen if I refuse?")  # was: "app" in "happen"
+    assert EVERYDAY["app"] in expand("这个app收集我的信息合法吗？")
+
+
 def test_two_character_everyday_words_do_not_match_across_words():
     from assistant.query import EVERYDAY, expand
     assert EVERYDAY["目的"] not in expand("打听一个涉密项目的进展")  # 项目 / 的
@@ -466,6 +472,24 @@ def test_an_english_everyday_question_none_of_whose_words_the_texts_use_is_refus
     retrieval = assistant.retriever.retrieve(make_query(question))
     assert not retrieval.translated and retrieval.coverage == 0.0
     assert assistant.ask(question).refused
+
+
+def test_an_english_question_in_words_only_the_dictionary_knows_is_answered(tmp_path_factory):
+    """Coverage reads the dictionary's translations too: neither "pregnant" nor "divorce" was in
+    the hand vocabulary, so this question over the Civil Code's family book had coverage 0 and was
+    refused, though 第一千零八十二条 ranked first."""
+    from pathlib import Path
+
+    from assistant.query import make_query
+    from assistant.service import Assistant
+    from index.cli_common import PROJECT_CACHE
+    family = Path(__file__).resolve().parent.parent / "evals" / "real_fields" / "family"
+    civil = Assistant.open(family, tmp_path_factory.mktemp("family-index"), None, PROJECT_CACHE, progress=False)
+    plain = make_query("Is a prenuptial agreement binding?")  # no word the vocabulary has
+    extra = civil.retriever.dictionary_words(plain)
+    assert extra and civil.retriever.coverage(plain) == 0.0 and civil.retriever.coverage(plain, extra) > 0.5
+    answer = civil.ask("My wife is five months pregnant and I want to file for a divorce. Is that allowed?")
+    assert not answer.refused and answer.ranking[0][1] == 1082
 
 
 @pytest.mark.parametrize("question", ["Who does this apply to?", "Why was this law made?", "Who do I report spies to?"])
