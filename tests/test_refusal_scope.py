@@ -124,6 +124,9 @@ def test_asked_clauses(question, clauses):
     ("退休以后每个月能领多少养老金？", "金额"),
     ("离婚后他爸每个月应该给多少抚养费？", "金额"),
     ("公立高中一年学费收多少才算合理？", "金额"),
+    ("女的多少岁退休？", "年龄"),
+    ("How old must you be to ride an e-bike?", "年龄"),
+    ("十五岁能骑电动车上路吗？", None),  # an age given, not asked for
 ])
 def test_asked_figure(question, kind):
     assert asked_figure(question) == kind
