@@ -67,7 +67,8 @@ LAWS = {
     "公司法": "company law", "个人所得税法": "income tax", "婚姻法": "marriage law", "国籍法": "nationality law",
     "外商投资法": "foreign investment law", "反洗钱法": "anti-money laundering", "密码法": "cryptography law",
     "宪法": "constitution", "香港国安法": "hong kong national security", "反外国制裁法": "anti-foreign sanctions",
-    "兵役法": "military service", "民用航空法": "civil aviation", "消费者权益保护法": "consumer protection", "道路交通安全法": "road traffic",
+    "兵役法": "military service", "民用航空法": "civil aviation", "消费者权益保护法": "consumer protection",
+    "道路交通安全法": "road traffic",
     "反间谍法实施细则": "implementing rules of the counter-espionage",
 }
 # Everyday topics and the law that governs them: a question that uses one of these words, when
