@@ -50,7 +50,7 @@ FIGURES = {
            r"|how fast (?:can|may|could|is|are) (?:[\w'-]+ ){0,4}?(?:go|ride|drive|travel)\b",
            rf"{NUMBER}\s*(?:公里|千米|km)"),
     "期限": (r"多久|多长时间|多长期限|期限是多少|how long|how soon|how quickly|how fast|how many (?:weeks|months|hours)",
-           rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)"),
+           rf"{NUMBER}\s*(?:个)?(?:年|月|工作日|日|天|小时|周)|每(?:年|半年|季度|月|周|日|天)"),  # or how often
     "比例": (r"百分之几|百分之多少|多少比例|比例是多少|什么比例|what percentage|what percent|what proportion",
            rf"百分之{NUMBER}|{NUMBER}\s*[%％]|{NUMBER}\s*成(?![年员立])"),
     "年龄": (r"多少岁|几岁|多大(?:年龄|年纪)|年龄是多少|what age|how old (?:do|does|must|should|is|are)",

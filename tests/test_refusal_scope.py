@@ -151,6 +151,11 @@ def test_an_amount_may_be_stated_as_a_formula():
     assert not states_figure("金额", "给劳动者造成损害的，应当承担赔偿责任。")
 
 
+def test_how_often_is_stated_as_every_so_often():
+    assert states_figure("期限", "从事接触直接入口食品工作的食品生产经营人员应当每年进行健康检查")
+    assert not states_figure("期限", "应当依照规定进行健康检查")
+
+
 def test_states_figure_of_speed_and_share():
     assert states_figure("速度", "最高设计车速不超过每小时25公里")
     assert states_figure("比例", "按照工资总额的百分之二缴纳") and states_figure("比例", "不低于8%")
