@@ -112,6 +112,13 @@ class Retriever:
                         keys += [c.article_key] if c.article_key not in keys else []
         return self._sanctions
 
+    def sanctioning(self, doc_id: str, article: int, sub: int = 0) -> list[tuple[str, int, int]]:
+        """(doc_id, article, sub) of the articles that sanction breaking the given one by citing it:
+        ("minors", 59) -> [("minors", 123)] when 第一百二十三条 says "违反本法第五十九条…"."""
+        keys = self.sanctions().get(article_key(doc_id, article, sub), [])
+        chunks = [self.index.chunks[self._first_chunk[k]] for k in keys]
+        return [(c.doc_id, c.article, c.sub) for c in chunks]
+
     def embed(self, text: str) -> np.ndarray:
         return encode_queries(self.model, [text])[0]
 

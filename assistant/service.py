@@ -160,12 +160,19 @@ class Assistant:
 
     def _direct(self, question: str, refs: list[Reference], others: list[Reference] = ()) -> Answer:
         """A question that names provisions: quote them, no retrieval; `others` (the same
-        article of further documents) become related reading."""
+        article of further documents) become related reading. A question about the penalty
+        ("违反第五十九条会怎么罚？") also gets the articles that sanction breaking those cited
+        ("违反本法第五十九条…的，…处…罚款"), as a statute states them."""
         def quoted(ref: Reference):
             text = self.provision(ref)  # raises InputError when it does not exist
             return cite(self.corpus, ref.doc_id, ref.article, ref.sub, ref.paragraph, ref.item, text, 1.0)
 
         citations = [quoted(ref) for ref in refs]
+        if "penalty" in asked_kinds(question):
+            cited = {(c.doc_id, c.article, c.sub) for c in citations}
+            sanctions = dict.fromkeys(s for r in refs for s in self.retriever.sanctioning(r.doc_id, r.article, r.sub)
+                                      if s not in cited)
+            citations += [quoted(Reference((0, 0), d, None, a, sub)) for d, a, sub in sanctions]
         related = tuple(quoted(ref) for ref in others[:3])
         return Answer(question, False, answer_text(question, citations), tuple(citations), related,
                       ranking=tuple((c.doc_id, c.article) for c in citations))

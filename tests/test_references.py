@@ -75,3 +75,19 @@ def test_a_bare_article_of_a_one_document_corpus_is_that_documents(one_document)
     with pytest.raises(InputError, match="has no 第三十条"):  # was answered with 第三条
         one_document.ask("第三十条是怎么规定的？")
     assert one_document.show("第三条")["label"] == "《江城市养犬管理条例》第三条"
+
+
+@pytest.fixture(scope="module")
+def minors(tmp_path_factory):
+    """未成年人保护法 (2024, `evals/real_fields/minors`): its penalties cite the duties they enforce."""
+    from assistant.service import Assistant
+    from index.cli_common import PROJECT_CACHE
+    folder = Path(__file__).resolve().parent.parent / "evals" / "real_fields" / "minors"
+    return Assistant.open(folder, tmp_path_factory.mktemp("minors-index"), None, PROJECT_CACHE, progress=False)
+
+
+def test_a_question_on_the_penalty_for_a_cited_article_gets_the_articles_that_sanction_it(minors):
+    penalty = minors.ask("第五十九条违反了会怎么处罚？")
+    assert [c.article for c in penalty.citations] == [59, 123, 124]  # "违反本法…第五十九条…的"
+    assert all(c.quote in minors.corpus.document(c.doc_id).article(c.article).text for c in penalty.citations)
+    assert [c.article for c in minors.ask("第五十九条是怎么规定的？").citations] == [59]
