@@ -116,13 +116,20 @@ EVERYDAY = {
     "领证": "结婚登记 结婚证", "领结婚证": "结婚登记", "彩礼": "借婚姻索取财物 婚姻自由", "婚前": "婚前财产 一方的财产",
     "房本": "财产 所有", "抚养权": "直接抚养 抚养", "判给谁": "直接抚养 抚养", "跟谁": "直接抚养 抚养",
     "看孩子": "探望", "探视": "探望", "领养": "收养", "养子": "养子女 收养", "孙子": "孙子女 代位继承",
-    "孙女": "孙子女 代位继承", "赶出": "遗弃 虐待", "不管不顾": "遗弃 不尽赡养义务", "嫁出去": "子女 继承权",
+    "孙女": "孙子女 代位继承", "赶出家门": "遗弃 虐待", "不管不顾": "遗弃 不尽赡养义务", "嫁出去": "子女 继承权",
     "手写": "自书遗嘱 亲笔书写", "打印": "打印遗嘱", "不要遗产": "放弃继承", "分遗产": "遗产分割 继承",
     "老人": "老年人 赡养", "养老": "赡养", "分居": "分居 感情确已破裂", "冷静期": "离婚冷静期 三十日",
     "小三": "与他人同居 重婚", "外遇": "与他人同居",
     # food: what stall holders, cooks and diners say
     "摆摊": "摊贩 食品摊贩", "小摊": "摊贩", "无证": "未取得许可", "没办证": "未取得许可", "办证": "许可证 许可",
     "健康证": "健康证明", "体检": "健康检查", "加药": "添加药品", "西药": "药品", "吃坏肚子": "食源性疾病 食物中毒",
+    # homes and privacy: what owners and app users say
+    "物业费": "物业服务费用 物业服务收费", "维修基金": "专项维修资金", "维修资金": "专项维修资金",
+    "广告费": "经营 收益", "私搭乱建": "违法建设 擅自 占用", "搭棚": "擅自 占用", "开会": "会议 业主大会",
+    "通讯录": "个人信息", "权限": "同意 个人信息", "闪退": "拒绝提供产品或者服务", "杀熟": "自动化决策 差别待遇 交易价格",
+    "用户画像": "自动化决策 个人特征", "推送": "信息推送 商业营销", "推销": "商业营销 营销", "骚扰电话": "商业营销",
+    "注销": "删除 撤回同意", "转给": "提供 向其他个人信息处理者提供", "搬到": "转移", "家族群": "家庭事务",
+    "人脸": "人脸识别 敏感个人信息", "刷脸": "人脸识别 敏感个人信息",
 }
 # English -> Chinese statutory words (for cross-lingual lexical matching)
 ENGLISH = {
@@ -140,7 +147,7 @@ ENGLISH = {
     "whistleblower": "举报人", "informant": "举报人", "confidential": "保密", "construction": "建设项目",
     "project": "项目", "key units": "重点单位", "key unit": "重点单位", "network": "网络", "internet": "网络",
     "data": "数据", "courier": "快递 寄递", "express": "快递", "media": "媒体 宣传", "day": "日",
-    "purpose": "为了 制定", "why": "为了 制定", "basis": "根据 制定", "take effect": "施行", "in force": "施行",
+    "purpose": "为了 制定", "why": "为了 制定", "basis": "根据 制定", "in force": "施行",
     "when": "施行 日", "apply to": "适用", "apply": "适用", "applies": "适用", "scope": "适用 范围", "duty": "义务 职责",
     "duties": "义务 职责", "obligation": "义务", "obligations": "义务", "responsibility": "责任",
     "citizen": "公民", "citizens": "公民", "individual": "个人", "individuals": "个人", "detain": "拘留",
@@ -203,7 +210,7 @@ ENGLISH = {
     "noise": "噪声", "smoking": "吸烟", "smoke": "吸烟", "garbage": "垃圾 生活垃圾", "rubbish": "垃圾 生活垃圾",
     "waste": "垃圾 废弃物", "fire": "消防 火灾", "building": "建筑物 房屋", "apartment": "住房 房屋", "flat": "住房 房屋",
     "house": "房屋 住房", "repair": "维修 修复", "repairs": "维修 修复", "food": "食品", "restaurant": "餐饮 饭店",
-    "hospital": "医院 医疗机构", "doctor": "医师 医疗机构", "school": "学校", "student": "学生", "teacher": "教师",
+    "hospital": "医院 医疗机构", "doctor": "医师 医疗机构", "student": "学生", "teacher": "教师",
     "age": "周岁 年龄", "years old": "周岁", "underage": "未成年人 未满", "passenger": "乘坐人员 乘客", "carry": "搭载 携带",
     "bus": "公共交通工具 公交", "subway": "公共交通工具 地铁", "metro": "公共交通工具 地铁", "taxi": "出租车",
     "property management": "物业 物业服务人 物业管理", "property manager": "物业服务人",
@@ -249,6 +256,8 @@ ENGLISH = {
     "stepchild": "继子女", "inherit": "继承", "inheritance": "继承 遗产", "estate": "遗产", "heir": "继承人",
     "heirs": "继承人", "wills": "遗嘱", "testament": "遗嘱", "grandmother": "祖父母", "grandfather": "祖父母",
     "grandparents": "祖父母", "grandchild": "孙子女", "grandson": "孙子女", "granddaughter": "孙子女",
+    "acquired": "合并 转移", "takeover": "合并 转移", "merger": "合并", "facial recognition": "人脸识别",
+    "personal data": "个人信息", "delete": "删除", "deleted": "删除",
 }
 
 

@@ -106,6 +106,7 @@ TOPIC_LAWS = {
     "不动产登记暂行条例": r"房产证|不动产权证|产权证|过户|property certificate|title deed",
     "保险法": r"理赔|保单|保险公司|insurance claim|insurance company",
     "住房公积金管理条例": r"公积金|housing provident fund",
+    "房产税暂行条例": r"房产税|property tax",
     "就业促进法": r"就业歧视|招聘歧视|employment discrimination",
     "治安管理处罚法": r"赌博|嫖娼|吸毒|gambling",
     "民用航空法": r"航班(?:延误|取消)|机票.{0,2}(?:退|改签)|改签|托运行李|行李(?:丢|损坏)|airline"

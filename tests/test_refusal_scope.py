@@ -510,3 +510,18 @@ def test_where_and_who_do_not_make_a_question_about_scope(assistant):
     answer = assistant.ask("Where do I report a spy?")
     assert all("适用" not in c.quote for c in answer.citations[:2])
     assert any("举报" in c.quote for c in answer.citations[:2])
+
+
+def test_the_vocabularies_name_each_word_once():
+    """A word written twice in a table literal silently keeps only its last meaning ("赶出" once
+    meant 驱逐出境 and then, further down, 遗弃)."""
+    import ast
+    from pathlib import Path
+
+    import assistant.query as query
+    tree = ast.parse(Path(query.__file__).read_text(encoding="utf-8"))
+    tables = {node.targets[0].id: [k.value for k in node.value.keys] for node in ast.walk(tree)
+              if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)}
+    assert set(tables) >= {"EVERYDAY", "ENGLISH"}
+    for name, keys in tables.items():
+        assert len(keys) == len(set(keys)), (name, sorted({k for k in keys if keys.count(k) > 1}))
